@@ -1,0 +1,1 @@
+"""newsarchive: full-text, faceted search for news archives."""

@@ -1,0 +1,187 @@
+"""The `newsarchive` command: turns arguments into library calls and errors into one line."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from search import config
+from search.errors import NewsarchiveError
+from search.models import IndexReport, SearchPage
+
+INDEX_DIR_OPTION = click.option(
+    "--index-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Index directory [default: $NEWSARCHIVE_INDEX_DIR or index_data/].",
+)
+
+
+class NewsarchiveGroup(click.Group):
+    """A click group that shows our errors as click's one-line errors."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NewsarchiveError as error:
+            raise click.ClickException(error.message) from None
+
+
+@click.group(cls=NewsarchiveGroup)
+@click.version_option(package_name="newsarchive")
+def cli() -> None:
+    """Full-text, faceted search for news archives."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@INDEX_DIR_OPTION
+@click.option("--rebuild", is_flag=True, help="Build a fresh index beside the live one, then swap.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Entity-extraction processes [default: number of CPU cores].")
+def index(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None) -> None:
+    """Index the articles in PATH... (files or directories, recursively)."""
+    from search.indexer import index_paths
+
+    target = config.index_dir(index_dir)
+    report = index_paths(paths, target, rebuild=rebuild, workers=workers or os.cpu_count() or 1,
+                         progress=ProgressLine() if sys.stderr.isatty() else None)
+    for problem in report.failures:
+        click.echo(f"failed: {problem}", err=True)
+    for note in report.warnings:
+        click.echo(f"note: {note}", err=True)
+    click.echo(summary_line(report, rebuild))
+
+
+class ProgressLine:
+    """A one-line progress counter on the terminal, redrawn at most five times a second."""
+
+    def __init__(self) -> None:
+        self.last = 0.0
+
+    def __call__(self, report: IndexReport) -> None:
+        now = time.monotonic()
+        if now - self.last >= 0.2:
+            self.last = now
+            click.echo(f"\r{report.seen:,} records read, {report.added + report.updated:,} "
+                       f"indexed, {report.failed:,} failed …", nl=False, err=True)
+
+    def __del__(self) -> None:
+        if self.last:
+            click.echo("\r\033[K", nl=False, err=True)
+
+
+def summary_line(report: IndexReport, rebuild: bool) -> str:
+    """The one line that ends an index run: counts and time."""
+    verb = "Rebuilt the index" if rebuild else "Indexed"
+    return (f"{verb}: {report.seen:,} records in {report.seconds:.1f} s: {report.added:,} added, "
+            f"{report.updated:,} updated, {report.unchanged:,} unchanged, {report.failed:,} failed"
+            f" ({len(report.warnings):,} notes).")
+
+
+@cli.command(name="search")
+@click.argument("query", default="")
+@click.option("--actor", multiple=True, help="Only articles naming this person (repeatable).")
+@click.option("--country", multiple=True, help="Only articles about this country (repeatable).")
+@click.option("--org", multiple=True, help="Only articles naming this organisation (repeatable).")
+@click.option("--since", help="Earliest date, e.g. 1987-03-01 or 'March 1987'.")
+@click.option("--until", help="Latest date, inclusive.")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default=None)
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, help="Results per page.")
+@click.option("--page", type=click.IntRange(1), default=1)
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/search.")
+@INDEX_DIR_OPTION
+def search_command(query: str, actor: tuple[str, ...], country: tuple[str, ...],
+                   org: tuple[str, ...], since: str | None, until: str | None, sort: str | None,
+                   limit: int, page: int, as_json: bool, index_dir: Path | None) -> None:
+    """Search the index for QUERY (Whoosh syntax; empty lists everything, newest first)."""
+    from search.params import make_search_request
+    from search.query import SearchIndex, run_search
+    from search.render import page_to_json
+
+    request = make_search_request(query, actor=actor, country=country, org=org, since=since,
+                                  until=until, sort=sort, page=page, per_page=limit)
+    search_index = SearchIndex(config.index_dir(index_dir))
+    try:
+        result = run_search(search_index, request, config.setting("facet_size"))
+        if as_json:
+            click.echo(json.dumps(page_to_json(result), ensure_ascii=False, indent=2))
+        else:
+            print_page(result)
+    finally:
+        search_index.close()
+
+
+def print_page(page: SearchPage) -> None:
+    """A readable table of hits and the top facet values."""
+    first = (page.request.page - 1) * page.request.per_page
+    click.echo(f"{page.total:,} articles; page {page.request.page} of {page.page_count}")
+    for number, hit in enumerate(page.hits, start=first + 1):
+        countries = ", ".join(hit.countries[:3])
+        click.echo(f"{number:>4}  {hit.date or 'undated':<10}  " + click.style(hit.title[:70], bold=True)
+                   + (f"  [{countries}]" if countries else "") + f"  id={hit.id}")
+        click.echo(f"      {terminal_snippet(hit.snippet)}")
+    for name in ("actor", "country", "org"):
+        top = ", ".join(f"{v.value} ({v.count})" for v in page.facets[name][:6])
+        click.echo(f"{name:>8}: {top or '-'}")
+
+
+def terminal_snippet(snippet: str) -> str:
+    """The HTML snippet for a terminal: <mark> as bold, entities unescaped, one line."""
+    bold = re.sub(r"<mark[^>]*>(.*?)</mark>", lambda m: click.style(m.group(1), bold=True), snippet)
+    return " ".join(html.unescape(bold).split())[:200]
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
+@INDEX_DIR_OPTION
+def serve(host: str, port: int, threads: int, index_dir: Path | None) -> None:
+    """Serve the web UI and JSON API with a production WSGI server (waitress)."""
+    import waitress
+
+    from search.web import create_app
+
+    app = create_app({"INDEX_DIR": str(config.index_dir(index_dir))})
+    click.echo(f"Serving newsarchive on http://{host}:{port}/  (Ctrl+C to stop)")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="newsarchive")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@INDEX_DIR_OPTION
+def stats(as_json: bool, index_dir: Path | None) -> None:
+    """Article count, date range, undated count and the top actors, countries and orgs."""
+    from search.query import SearchIndex, collect_stats
+
+    search_index = SearchIndex(config.index_dir(index_dir))
+    try:
+        numbers = collect_stats(search_index)
+    finally:
+        search_index.close()
+    if as_json:
+        click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"articles: {numbers['articles']:,}  ({numbers['undated']:,} undated)")
+    click.echo(f"dates:    {numbers['first_date'] or '-'} to {numbers['last_date'] or '-'}")
+    for key in ("actors", "countries", "orgs"):
+        top = ", ".join(f"{v['value']} ({v['count']})" for v in numbers[key])
+        click.echo(f"{key + ':':<10}{top or '-'}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; unexpected errors end as one line too, never a traceback."""
+    try:
+        cli.main(args=argv, prog_name="newsarchive")
+    except Exception as error:  # the last line of defence: click handles the expected ones
+        click.echo(f"Error: unexpected {type(error).__name__}: {error}", err=True)
+        sys.exit(2)

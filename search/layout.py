@@ -1,0 +1,76 @@
+"""Where an index lives on disk: generations, the `current` pointer, the writer's lock."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from search.errors import IndexBusy
+
+CURRENT = "current"
+GENERATIONS = "generations"
+LOCK = "indexer.lock"
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The directory of the live index, or None when nothing has been indexed yet."""
+    pointer = index_dir / CURRENT
+    if not pointer.is_symlink():
+        return None
+    target = pointer.resolve()
+    return target if target.is_dir() else None
+
+
+def new_generation(index_dir: Path) -> Path:
+    """A fresh, empty directory for an index that is not live yet."""
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    generations = index_dir / GENERATIONS
+    generations.mkdir(parents=True, exist_ok=True)
+    for attempt in range(1000):
+        path = generations / f"{stamp}-{os.getpid()}-{attempt}"
+        try:
+            path.mkdir()
+        except FileExistsError:
+            continue
+        return path
+    raise RuntimeError(f"could not create a new index generation in {generations}")
+
+
+def make_current(index_dir: Path, generation: Path) -> None:
+    """Point `current` at a finished generation in one atomic rename."""
+    temporary = index_dir / f".{CURRENT}.{os.getpid()}"
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
+    temporary.symlink_to(generation.relative_to(index_dir))
+    os.replace(temporary, index_dir / CURRENT)
+    _remove_old_generations(index_dir, keep={generation})
+
+
+def _remove_old_generations(index_dir: Path, keep: set[Path]) -> None:
+    # The newest previous generation stays: a reader may still be opening it.
+    generations = sorted((index_dir / GENERATIONS).iterdir(), key=lambda p: p.stat().st_mtime)
+    previous = [g for g in generations if g not in keep]
+    for stale in previous[:-1]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+@contextmanager
+def writer_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index's write lock; refuse clearly if another indexer holds it."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / LOCK, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexBusy(
+                f"another indexer is writing to {index_dir}; wait for it to finish"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

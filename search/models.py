@@ -1,0 +1,193 @@
+"""Plain data passed between the pipeline's stages; imports nothing of ours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+Precision = Literal["year", "month", "day", "time"]
+EntityKind = Literal["actor", "country", "org"]
+ENTITY_KINDS: tuple[EntityKind, ...] = ("actor", "country", "org")
+
+
+@dataclass(frozen=True)
+class Locator:
+    """Where a record came from: a file and a record number or line within it."""
+
+    path: str
+    record: int | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.path]
+        if self.record is not None:
+            parts.append(f"record {self.record}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        return ", ".join(parts)
+
+
+@dataclass
+class RawArticle:
+    """One article as a reader found it: text fields, unparsed date, provenance."""
+
+    locator: Locator
+    title: str = ""
+    body: str = ""
+    date_text: str = ""
+    source_id: str | None = None
+    url: str | None = None
+    source: str | None = None
+    dateline: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecordError:
+    """A record that could not be read; named by its locator, with the reason."""
+
+    locator: Locator
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.locator}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    """A date as UTC with its precision, or undated with the reason why."""
+
+    value: datetime | None
+    precision: Precision | None = None
+    reason: str | None = None
+
+    @property
+    def is_dated(self) -> bool:
+        return self.value is not None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place in the article's text that produced an entity value."""
+
+    kind: EntityKind
+    canonical: str
+    surface: str
+    field: Literal["title", "body"]
+    start: int
+    end: int
+
+
+@dataclass
+class Entities:
+    """An article's canonical entity values and the mentions behind them."""
+
+    actors: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    orgs: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+    def values(self, kind: EntityKind) -> list[str]:
+        """The canonical values of one kind."""
+        return {"actor": self.actors, "country": self.countries, "org": self.orgs}[kind]
+
+
+@dataclass
+class Article:
+    """An article ready for the index: id, text, parsed date and entities."""
+
+    id: str
+    title: str
+    body: str
+    date: ParsedDate
+    content_hash: str
+    locator: Locator
+    url: str | None = None
+    source: str | None = None
+    dateline: str | None = None
+    date_text: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    entities: Entities = field(default_factory=Entities)
+
+
+@dataclass
+class SearchRequest:
+    """What a user asked for: query text, facet filters, date range, sort, page."""
+
+    query: str = ""
+    actor: list[str] = field(default_factory=list)
+    country: list[str] = field(default_factory=list)
+    org: list[str] = field(default_factory=list)
+    not_actor: list[str] = field(default_factory=list)
+    not_country: list[str] = field(default_factory=list)
+    not_org: list[str] = field(default_factory=list)
+    since: datetime | None = None
+    until: datetime | None = None
+    sort: Literal["relevance", "newest", "oldest"] = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+    def included(self, kind: EntityKind) -> list[str]:
+        """Selected values of one facet."""
+        return {"actor": self.actor, "country": self.country, "org": self.org}[kind]
+
+    def excluded(self, kind: EntityKind) -> list[str]:
+        """Excluded values of one facet."""
+        return {"actor": self.not_actor, "country": self.not_country, "org": self.not_org}[kind]
+
+
+@dataclass
+class Hit:
+    """One search result as the API shows it."""
+
+    id: str
+    title: str
+    date: str | None
+    actors: list[str]
+    countries: list[str]
+    orgs: list[str]
+    snippet: str
+    url: str | None
+
+
+@dataclass
+class FacetValue:
+    """One value of a facet with the number of matching articles."""
+
+    value: str
+    count: int
+
+
+@dataclass
+class SearchPage:
+    """The answer to a SearchRequest: one page of hits, total and facet counts."""
+
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.request.per_page))
+
+
+@dataclass
+class IndexReport:
+    """What an index run did: counts, failures with locators, and time taken."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failures: list[RecordError] = field(default_factory=list)
+    warnings: list[RecordError] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    @property
+    def seen(self) -> int:
+        return self.added + self.updated + self.unchanged + self.failed

@@ -1,0 +1,112 @@
+"""The Whoosh schema, and the conversion between an Article and a stored document."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from search.models import Article, Entities, Locator, Mention, ParsedDate
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+FACET_FIELDS = {"actor": "actor", "country": "country", "org": "org", "date": "month"}
+
+
+def build_schema() -> Schema:
+    """The index's fields: text to search, entity keywords to facet, dates to filter and sort."""
+    text = StemmingAnalyzer()
+    return Schema(
+        id=ID(stored=True, unique=True, sortable=True),
+        title=TEXT(stored=True, analyzer=text, field_boost=2.0),
+        body=TEXT(stored=True, analyzer=text),
+        # Canonical entity values, exact case; commas separate values so names keep spaces.
+        actor=KEYWORD(stored=True, commas=True, lowercase=False, scorable=True),
+        country=KEYWORD(stored=True, commas=True, lowercase=False, scorable=True),
+        org=KEYWORD(stored=True, commas=True, lowercase=False, scorable=True),
+        month=ID(stored=True),
+        day=NUMERIC(int, bits=32, signed=True, stored=False),
+        dated=NUMERIC(int, bits=8, sortable=True),
+        timestamp=NUMERIC(int, bits=64, signed=True, sortable=True),
+        content_hash=ID(stored=True, sortable=True),
+        record=STORED,
+    )
+
+
+def day_number(moment: datetime) -> int:
+    """Days since 1970-01-01 (UTC) of a moment: the unit of date filters."""
+    return (moment - EPOCH).days
+
+
+def _keywords(values: list[str]) -> str:
+    return ",".join(value.replace(",", " ") for value in values)
+
+
+def article_to_document(article: Article, month: str, date_label: str | None) -> dict[str, Any]:
+    """The fields Whoosh stores and indexes for one article."""
+    moment = article.date.value
+    entities = article.entities
+    document: dict[str, Any] = {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+        "actor": _keywords(entities.actors),
+        "country": _keywords(entities.countries),
+        "org": _keywords(entities.orgs),
+        "month": month,
+        # Undated articles get a real value in every sortable column: Whoosh's
+        # placeholder for a missing number (2**64-1) overflows when read back.
+        "dated": 1 if moment else 0,
+        "timestamp": int(moment.timestamp()) if moment else 0,
+        "content_hash": article.content_hash,
+        "record": {
+            "date_label": date_label,
+            "date_iso": moment.isoformat() if moment else None,
+            "precision": article.date.precision,
+            "date_reason": article.date.reason,
+            "date_text": article.date_text,
+            "url": article.url,
+            "source": article.source,
+            "dateline": article.dateline,
+            "locator": [article.locator.path, article.locator.record, article.locator.line],
+            "extra": article.extra,
+            "actors": entities.actors,
+            "countries": entities.countries,
+            "orgs": entities.orgs,
+            "mentions": [
+                [m.kind, m.canonical, m.surface, m.field, m.start, m.end]
+                for m in entities.mentions
+            ],
+        },
+    }
+    if moment:
+        # Only dated articles carry a day, so no date range can ever match an undated one.
+        document["day"] = day_number(moment)
+    return document
+
+
+def document_to_article(fields: dict[str, Any]) -> Article:
+    """Rebuild an Article from a stored document (the inverse of article_to_document)."""
+    record = fields["record"]
+    moment = datetime.fromisoformat(record["date_iso"]) if record["date_iso"] else None
+    entities = Entities(
+        actors=list(record["actors"]),
+        countries=list(record["countries"]),
+        orgs=list(record["orgs"]),
+        mentions=[Mention(*row) for row in record["mentions"]],
+    )
+    return Article(
+        id=fields["id"],
+        title=fields["title"],
+        body=fields["body"],
+        date=ParsedDate(moment, record["precision"], record["date_reason"]),
+        content_hash=fields["content_hash"],
+        locator=Locator(*record["locator"]),
+        url=record["url"],
+        source=record["source"],
+        dateline=record["dateline"],
+        date_text=record["date_text"],
+        extra=record["extra"],
+        entities=entities,
+    )

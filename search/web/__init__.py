@@ -1,0 +1,52 @@
+"""The Flask application: one search view serving HTML and JSON, and the article pages."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from search import config
+from search.query import SearchIndex
+from search.web.errors import register_error_handlers
+from search.web.views import blueprint
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then NEWSARCHIVE_* settings, then the caller's overrides."""
+    app = Flask(
+        __name__,
+        template_folder=str(_resource_dir("templates")),
+        static_folder=str(_resource_dir("static")),
+    )
+    app.config.from_mapping(
+        INDEX_DIR=str(config.index_dir()),
+        PER_PAGE=config.setting("per_page"),
+        FACET_SIZE=config.setting("facet_size"),
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.extensions["search_index"] = SearchIndex(Path(app.config["INDEX_DIR"]))
+    app.register_blueprint(blueprint)
+    register_error_handlers(app)
+    app.after_request(_security_headers)
+    return app
+
+
+def _resource_dir(name: str) -> Path:
+    # In a checkout templates/ and static/ sit beside search/; in a wheel they are package data.
+    packaged = Path(str(files("search"))) / name
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / name
+
+
+def _security_headers(response: Any) -> Any:
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response

@@ -1,0 +1,65 @@
+"""Integration: the seed article and all Reuters-21578 files in one real index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from search.params import make_search_request
+from search.query import SearchIndex, run_search
+from search.web import create_app
+from tests.conftest import count_reuters_records, reuters_files
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def reuters(reuters_index: Path):
+    index = SearchIndex(reuters_index)
+    yield index
+    index.close()
+
+
+def test_every_record_is_indexed(reuters: SearchIndex) -> None:
+    expected = count_reuters_records(reuters_files()) + 1  # plus the seed article
+    assert run_search(reuters, make_search_request("")).total == expected
+
+
+def test_peskov_still_finds_the_seed_article(reuters: SearchIndex) -> None:
+    page = run_search(reuters, make_search_request("Peskov"))
+    assert page.total == 1
+    assert set(page.hits[0].countries) == {"Russia", "United States", "Ukraine"}
+    assert {"Dmitry Peskov", "Yevgeny Prigozhin", "Vladimir Putin", "Joe Biden"} <= set(
+        page.hits[0].actors
+    )
+
+
+def test_japan_filter_agrees_with_its_facet_count(reuters: SearchIndex) -> None:
+    everything = run_search(reuters, make_search_request(""))
+    japan = {v.value: v.count for v in everything.facets["country"]}["Japan"]
+    filtered = run_search(reuters, make_search_request("", country=["Japan"], per_page=100))
+    assert filtered.total == japan > 100
+    assert all("Japan" in hit.countries for hit in filtered.hits)
+    # and within a text query too
+    oil = run_search(reuters, make_search_request("oil"))
+    oil_japan = {v.value: v.count for v in oil.facets["country"]}["Japan"]
+    assert run_search(reuters, make_search_request("oil", country=["Japan"])).total == oil_japan
+
+
+def test_date_range_returns_only_articles_inside_it(reuters: SearchIndex) -> None:
+    request = make_search_request("", since="1987-03-05", until="1987-03-06", per_page=500)
+    page = run_search(reuters, request)
+    assert 0 < page.total <= 500
+    assert all(hit.date and "1987-03-05" <= hit.date <= "1987-03-06" for hit in page.hits)
+    months = {v.value for v in page.facets["date"]}
+    assert months == {"1987-03"}
+
+
+def test_malformed_query_is_a_400_not_a_500(reuters_index: Path) -> None:
+    app = create_app({"INDEX_DIR": str(reuters_index), "TESTING": True})
+    client = app.test_client()
+    response = client.get("/api/search", query_string={"q": "(oil AND"})
+    assert response.status_code == 400 and "bracket" in response.get_json()["error"]
+    assert client.get("/search", query_string={"q": "oil", "country": "Japan"}).status_code == 200
+    app.extensions["search_index"].close()
