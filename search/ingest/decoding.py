@@ -1,0 +1,74 @@
+"""Bytes to text that never fails: BOMs, then UTF-8, then Windows-1252, then Latin-1."""
+
+from __future__ import annotations
+
+import codecs
+
+from search.errors import InputError
+
+SNIFF_BYTES = 8192
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+LEGACY_ERRORS = "newsarchive-legacy"
+
+
+def decode_legacy_bytes(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: read bytes that are not UTF-8 as Windows-1252, else Latin-1."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    # Byte by byte, so one stray legacy byte in a UTF-8 file leaves the UTF-8 around it intact.
+    return "".join(decode_legacy_byte(bad[i : i + 1]) for i in range(len(bad))), error.end
+
+
+def decode_legacy_byte(byte: bytes) -> str:
+    """One byte as Windows-1252, or as Latin-1 for the five bytes 1252 leaves undefined."""
+    try:
+        return byte.decode("cp1252")
+    except UnicodeDecodeError:
+        return byte.decode("latin-1")
+
+
+codecs.register_error(LEGACY_ERRORS, decode_legacy_bytes)
+
+
+def split_bom(data: bytes) -> tuple[str | None, bytes]:
+    """The encoding a byte-order mark announces, and the bytes after it."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            return encoding, data[len(bom) :]
+    return None, data
+
+
+def looks_binary(data: bytes) -> bool:
+    """True when the data starts NUL-heavy, as binaries do and text (without a BOM) never does."""
+    sample = data[:SNIFF_BYTES]
+    return sample.count(0) > len(sample) // 100
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode a file's bytes to text with newlines as '\\n'; InputError if they are binary."""
+    encoding, rest = split_bom(data)
+    if encoding and encoding.startswith("utf-16"):
+        text = rest.decode(encoding, errors="replace")
+    elif looks_binary(rest):
+        raise InputError("binary content, not text")
+    else:
+        text = rest.decode("utf-8", errors=LEGACY_ERRORS)
+    return normalise_newlines(text.replace("\x00", ""))
+
+
+def decode_head(head: bytes) -> str:
+    """Decode the first bytes of a file for sniffing; a cut character at the end is harmless."""
+    encoding, rest = split_bom(head)
+    return rest.decode(encoding or "utf-8", errors="replace")
+
+
+def normalise_newlines(text: str) -> str:
+    """Windows and old Mac line ends as '\\n', so line numbers and paragraphs agree everywhere."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
