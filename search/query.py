@@ -77,10 +77,16 @@ def run_search(index: SearchIndex, request: SearchRequest, facet_size: int = 30)
         groupedby=facet_spec(),
     )
     results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-    results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
+    results.formatter = MarkFormatter(between=" … ")
     start = (request.page - 1) * request.per_page
     hits = [make_hit(hit) for hit in results[start : start + request.per_page]]
     return SearchPage(request, len(results), hits, collect_facets(results, facet_size))
+
+
+class MarkFormatter(highlight.HtmlFormatter):
+    """Matches as bare <mark> tags; the text around them is escaped by the base class."""
+
+    template = "<mark>%(t)s</mark>"
 
 
 def parse_query(text: str, schema: Any) -> whoosh_query.Query:
@@ -96,9 +102,11 @@ def parse_query(text: str, schema: Any) -> whoosh_query.Query:
 
 
 def check_syntax(text: str) -> None:
-    """Reject queries Whoosh would silently misread: unbalanced brackets or quotes, dangling operators."""
+    """Reject what Whoosh would silently misread: unbalanced brackets or quotes, lone operators."""
     if text.count('"') % 2:
-        raise BadRequest('The query has an unmatched quote ("); close the phrase or remove the quote.')
+        raise BadRequest(
+            'The query has an unmatched quote ("); close the phrase or remove the quote.'
+        )
     depth = 0
     for char in text:
         depth += {"(": 1, ")": -1}.get(char, 0)
@@ -108,7 +116,9 @@ def check_syntax(text: str) -> None:
         raise BadRequest("The query opens a bracket it never closes; add ')' or remove the '('.")
     words = text.split()
     if words[-1] in ("AND", "OR", "NOT") or words[0] in ("AND", "OR"):
-        raise BadRequest(f"The query starts or ends with an operator in {text!r}; add a word to it.")
+        raise BadRequest(
+            f"The query starts or ends with an operator in {text!r}; add a word to it."
+        )
 
 
 def build_filter(request: SearchRequest) -> whoosh_query.Query | None:

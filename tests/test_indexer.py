@@ -20,10 +20,18 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
 
 
 ARTICLES = [
-    {"id": "a1", "title": "Harbour expansion approved in Norway",
-     "body": "Oslo approved the harbour plan on Monday.", "date": "2021-03-04"},
-    {"id": "a2", "title": "Rail link opens", "body": "The new line links two towns in Kenya.",
-     "date": "March 2021"},
+    {
+        "id": "a1",
+        "title": "Harbour expansion approved in Norway",
+        "body": "Oslo approved the harbour plan on Monday.",
+        "date": "2021-03-04",
+    },
+    {
+        "id": "a2",
+        "title": "Rail link opens",
+        "body": "The new line links two towns in Kenya.",
+        "date": "March 2021",
+    },
     {"id": "a3", "title": "Undated note", "body": "No date was given for this story."},
 ]
 
@@ -81,13 +89,14 @@ def test_bad_records_are_reported_and_the_rest_indexed(tmp_path: Path) -> None:
     assert len(reasons) == 3
     assert any("line 2" in r for r in reasons)
     assert any("duplicate article id 'a1'" in r for r in reasons)
-    assert any("neither title nor text" in r for r in reasons)
+    assert any("no title or text" in r and "record 4" in r for r in reasons)
     assert report.seen == 4
 
 
 def test_unreadable_date_is_indexed_as_undated_and_reported(tmp_path: Path) -> None:
-    source = write_jsonl(tmp_path / "w.jsonl", [{"id": "d", "title": "T", "body": "B",
-                                                  "date": "yesterday"}])
+    source = write_jsonl(
+        tmp_path / "w.jsonl", [{"id": "d", "title": "T", "body": "B", "date": "yesterday"}]
+    )
     report = index_paths([source], tmp_path / "index")
     assert report.added == 1
     assert len(report.warnings) == 1 and "undated" in str(report.warnings[0])
@@ -123,9 +132,14 @@ def test_ids_are_stable_across_runs_for_files_without_ids(tmp_path: Path) -> Non
 
 
 def test_parallel_workers_give_the_same_entities(tmp_path: Path) -> None:
-    records = [{"id": f"p{n}", "title": f"Talks {n}",
-                "body": f"Dmitry Peskov met officials in Tokyo on day {n}. Peskov said Japan agreed."}
-               for n in range(40)]
+    records = [
+        {
+            "id": f"p{n}",
+            "title": f"Talks {n}",
+            "body": f"Dmitry Peskov met officials in Tokyo on day {n}. Peskov said Japan agreed.",
+        }
+        for n in range(40)
+    ]
     source = write_jsonl(tmp_path / "wire.jsonl", records)
     index_paths([source], tmp_path / "one", workers=1)
     index_paths([source], tmp_path / "two", workers=2)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from search.entities.countries import find_countries
-from search.entities.people import NameFinder
+from search.entities.gazetteer import find_countries
+from search.entities.ner import NameFinder
 from search.models import Entities, Mention
 
 # Part of every article's content hash: bump it when extraction changes, and the

