@@ -45,15 +45,26 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @INDEX_DIR_OPTION
 @click.option("--rebuild", is_flag=True, help="Build a fresh index beside the live one, then swap.")
-@click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Entity-extraction processes [default: number of CPU cores].")
-def index(paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Entity-extraction processes [default: number of CPU cores].",
+)
+def index(
+    paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None
+) -> None:
     """Index the articles in PATH... (files or directories, recursively)."""
     from search.indexer import index_paths
 
     target = config.index_dir(index_dir)
-    report = index_paths(paths, target, rebuild=rebuild, workers=workers or os.cpu_count() or 1,
-                         progress=ProgressLine() if sys.stderr.isatty() else None)
+    report = index_paths(
+        paths,
+        target,
+        rebuild=rebuild,
+        workers=workers or os.cpu_count() or 1,
+        progress=ProgressLine() if sys.stderr.isatty() else None,
+    )
     for problem in report.failures:
         click.echo(f"failed: {problem}", err=True)
     for note in report.warnings:
@@ -71,8 +82,12 @@ class ProgressLine:
         now = time.monotonic()
         if now - self.last >= 0.2:
             self.last = now
-            click.echo(f"\r{report.seen:,} records read, {report.added + report.updated:,} "
-                       f"indexed, {report.failed:,} failed …", nl=False, err=True)
+            click.echo(
+                f"\r{report.seen:,} records read, {report.added + report.updated:,} "
+                f"indexed, {report.failed:,} failed …",
+                nl=False,
+                err=True,
+            )
 
     def __del__(self) -> None:
         if self.last:
@@ -82,9 +97,11 @@ class ProgressLine:
 def summary_line(report: IndexReport, rebuild: bool) -> str:
     """The one line that ends an index run: counts and time."""
     verb = "Rebuilt the index" if rebuild else "Indexed"
-    return (f"{verb}: {report.seen:,} records in {report.seconds:.1f} s: {report.added:,} added, "
-            f"{report.updated:,} updated, {report.unchanged:,} unchanged, {report.failed:,} failed"
-            f" ({len(report.warnings):,} notes).")
+    return (
+        f"{verb}: {report.seen:,} records in {report.seconds:.1f} s: {report.added:,} added, "
+        f"{report.updated:,} updated, {report.unchanged:,} unchanged, {report.failed:,} failed"
+        f" ({len(report.warnings):,} notes)."
+    )
 
 
 @cli.command(name="search")
@@ -99,16 +116,35 @@ def summary_line(report: IndexReport, rebuild: bool) -> str:
 @click.option("--page", type=click.IntRange(1), default=1)
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/search.")
 @INDEX_DIR_OPTION
-def search_command(query: str, actor: tuple[str, ...], country: tuple[str, ...],
-                   org: tuple[str, ...], since: str | None, until: str | None, sort: str | None,
-                   limit: int, page: int, as_json: bool, index_dir: Path | None) -> None:
+def search_command(
+    query: str,
+    actor: tuple[str, ...],
+    country: tuple[str, ...],
+    org: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    sort: str | None,
+    limit: int,
+    page: int,
+    as_json: bool,
+    index_dir: Path | None,
+) -> None:
     """Search the index for QUERY (Whoosh syntax; empty lists everything, newest first)."""
     from search.params import make_search_request
     from search.query import SearchIndex, run_search
     from search.render import page_to_json
 
-    request = make_search_request(query, actor=actor, country=country, org=org, since=since,
-                                  until=until, sort=sort, page=page, per_page=limit)
+    request = make_search_request(
+        query,
+        actor=actor,
+        country=country,
+        org=org,
+        since=since,
+        until=until,
+        sort=sort,
+        page=page,
+        per_page=limit,
+    )
     search_index = SearchIndex(config.index_dir(index_dir))
     try:
         result = run_search(search_index, request, config.setting("facet_size"))
@@ -126,8 +162,12 @@ def print_page(page: SearchPage) -> None:
     click.echo(f"{page.total:,} articles; page {page.request.page} of {page.page_count}")
     for number, hit in enumerate(page.hits, start=first + 1):
         countries = ", ".join(hit.countries[:3])
-        click.echo(f"{number:>4}  {hit.date or 'undated':<10}  " + click.style(hit.title[:70], bold=True)
-                   + (f"  [{countries}]" if countries else "") + f"  id={hit.id}")
+        click.echo(
+            f"{number:>4}  {hit.date or 'undated':<10}  "
+            + click.style(hit.title[:70], bold=True)
+            + (f"  [{countries}]" if countries else "")
+            + f"  id={hit.id}"
+        )
         click.echo(f"      {terminal_snippet(hit.snippet)}")
     for name in ("actor", "country", "org"):
         top = ", ".join(f"{v.value} ({v.count})" for v in page.facets[name][:6])

@@ -48,15 +48,16 @@ def _parse_fast(text: str) -> tuple[datetime, Precision, str | None] | None:
     iso = ISO_DAY.match(text)
     if iso:
         try:
-            return datetime(*map(int, iso.groups()), tzinfo=UTC), "day", None
+            year, month, day = map(int, iso.groups())
+            return datetime(year, month, day, tzinfo=UTC), "day", None
         except ValueError:
             return None
     reuters = REUTERS.match(text)
     if not reuters or reuters.group(2).lower() not in MONTHS:
         return None
-    day, month, year, rest = reuters.groups()
+    day_text, month_name, year_text, rest = reuters.groups()
     try:
-        moment = datetime(int(year), MONTHS[month.lower()], int(day), tzinfo=UTC)
+        moment = datetime(int(year_text), MONTHS[month_name.lower()], int(day_text), tzinfo=UTC)
     except ValueError:
         return None
     if not rest:

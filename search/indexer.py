@@ -36,7 +36,7 @@ def index_paths(
     workers: int = 1,
     progress: Progress | None = None,
 ) -> IndexReport:
-    """Index files and directories into index_dir; report what was added, updated, skipped, failed."""
+    """Index files and directories; report what was added, updated, skipped and failed."""
     started = time.monotonic()
     report = IndexReport()
     with writer_lock(index_dir):
@@ -44,7 +44,11 @@ def index_paths(
         fresh = rebuild or live is None
         target = new_generation(index_dir) if fresh else live
         assert target is not None
-        ix = whoosh_index.create_in(target, build_schema()) if fresh else whoosh_index.open_dir(target)
+        ix = (
+            whoosh_index.create_in(target, build_schema())
+            if fresh
+            else whoosh_index.open_dir(target)
+        )
         known = {} if fresh else known_hashes(ix)
         writer = ix.writer(limitmb=WRITER_MEMORY_MB)
         try:
@@ -89,7 +93,9 @@ def prepare_articles(
         article_id = make_article_id(record)
         if article_id in first_seen:
             other = first_seen[article_id].locator
-            reason = f"duplicate article id {article_id!r} (also at {other}); give records unique ids"
+            reason = (
+                f"duplicate article id {article_id!r} (also at {other}); give records unique ids"
+            )
             report.failures.append(RecordError(record.locator, reason))
             continue
         first_seen[article_id] = record
@@ -103,7 +109,9 @@ def prepare_articles(
         yield build_article(record, article_id, content_hash, report)
 
 
-def build_article(record: RawArticle, article_id: str, content_hash: str, report: IndexReport) -> Article:
+def build_article(
+    record: RawArticle, article_id: str, content_hash: str, report: IndexReport
+) -> Article:
     """An Article with its date parsed; entities come later, in a worker."""
     parsed = dates.parse_date(record.date_text)
     if parsed.reason:
@@ -139,8 +147,16 @@ def make_article_id(record: RawArticle) -> str:
 
 def hash_content(record: RawArticle) -> str:
     """A hash of everything that shapes the indexed article, extractor version included."""
-    parts = [record.title, record.body, record.date_text, record.url, record.source,
-             record.dateline, record.extra, EXTRACTOR_VERSION]
+    parts = [
+        record.title,
+        record.body,
+        record.date_text,
+        record.url,
+        record.source,
+        record.dateline,
+        record.extra,
+        EXTRACTOR_VERSION,
+    ]
     return _digest(json.dumps(parts, sort_keys=True, default=str), length=40)
 
 
@@ -188,7 +204,9 @@ def extract_one(article: Article) -> tuple[Article, RecordError | None]:
         article.entities = extract_entities([(article.title, article.body)])[0]
     except Exception as error:
         article.entities = Entities()
-        reason = f"entity extraction failed ({type(error).__name__}: {error}); indexed without entities"
+        reason = (
+            f"entity extraction failed ({type(error).__name__}: {error}); indexed without entities"
+        )
         return article, RecordError(article.locator, reason)
     return article, None
 

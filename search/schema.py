@@ -75,8 +75,7 @@ def article_to_document(article: Article, month: str, date_label: str | None) ->
             "countries": entities.countries,
             "orgs": entities.orgs,
             "mentions": [
-                [m.kind, m.canonical, m.surface, m.field, m.start, m.end]
-                for m in entities.mentions
+                [m.kind, m.canonical, m.surface, m.field, m.start, m.end] for m in entities.mentions
             ],
         },
     }

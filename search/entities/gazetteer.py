@@ -20,11 +20,49 @@ NAME_LIKE = {"Washington", "Jordan", "Chad", "Israel", "Kenya", "Victoria", "Syd
 SENTENCE_WORDS = {"The", "In", "On", "At", "For", "From", "To", "By", "And", "But", "Of",
                   "With", "Said", "Both", "Neither", "When", "While", "Like", "Unlike"}  # fmt: skip
 # US dateline abbreviations ("SANTA CRUZ, Calif., March 3 -"): only after a comma.
-STATE_ABBREVIATIONS = (
-    "Ala. Ariz. Ark. Calif. Colo. Conn. Del. Fla. Ga. Ill. Ind. Kan. Ky. Md. Mass. Mich. "
-    "Minn. Mo. Mont. Neb. Nev. N.H. N.J. N.M. N.Y. N.C. N.D. Okla. Ore. Pa. R.I. S.C. "
-    "S.D. Tenn. Tex. Vt. Va. Wash. W.Va. Wis. Wyo."
-).split()
+STATE_ABBREVIATIONS = {
+    "Ala.",
+    "Ariz.",
+    "Ark.",
+    "Calif.",
+    "Colo.",
+    "Conn.",
+    "Del.",
+    "Fla.",
+    "Ga.",
+    "Ill.",
+    "Ind.",
+    "Kan.",
+    "Ky.",
+    "Md.",
+    "Mass.",
+    "Mich.",
+    "Minn.",
+    "Mo.",
+    "Mont.",
+    "Neb.",
+    "Nev.",
+    "N.H.",
+    "N.J.",
+    "N.M.",
+    "N.Y.",
+    "N.C.",
+    "N.D.",
+    "Okla.",
+    "Ore.",
+    "Pa.",
+    "R.I.",
+    "S.C.",
+    "S.D.",
+    "Tenn.",
+    "Tex.",
+    "Vt.",
+    "Va.",
+    "Wash.",
+    "W.Va.",
+    "Wis.",
+    "Wyo.",
+}
 WORD_CHAR = re.compile(r"\w")
 
 
@@ -120,7 +158,7 @@ def _is_shouting(line: str) -> bool:
 
 def _capitalised_word_before(text: str, start: int) -> bool:
     match = re.search(r"([A-Z][a-z]+) $", text[max(0, start - 30) : start])
-    return bool(match) and match.group(1) not in SENTENCE_WORDS
+    return match is not None and match.group(1) not in SENTENCE_WORDS
 
 
 def _capitalised_word_after(text: str, end: int) -> bool:

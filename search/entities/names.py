@@ -42,8 +42,7 @@ class Span:
 
 def resolve_names(spans: list[Span], texts: dict[str, str]) -> list[Mention]:
     """Merge titles, surnames and misspellings into full names; add the occurrences NER missed."""
-    people = [drop_title(s) for s in spans if s.kind == "actor"]
-    people = [p for p in people if p is not None]
+    people = [p for s in spans if s.kind == "actor" and (p := drop_title(s)) is not None]
     full_names = {p.text for p in people if " " in p.text}
     full_names |= find_missed_full_names(people, full_names, texts)
     mentions = [Mention("actor", canonical_person(p.text, full_names), p.text, p.field, p.start,
@@ -77,7 +76,8 @@ def canonical_person(name: str, full_names: set[str]) -> str:
         return exact[0]
     if exact or len(name) < 6:
         return name
-    close = [f for f in full_names if len(f.split()[-1]) >= 6 and one_edit_apart(f.split()[-1], name)]
+    surnames = {full: full.split()[-1] for full in full_names}
+    close = [f for f, s in surnames.items() if len(s) >= 6 and one_edit_apart(s, name)]
     return close[0] if len(close) == 1 else name
 
 
@@ -148,7 +148,8 @@ def missed_occurrences(mentions: list[Mention], full_names: set[str],
         for field, text in texts.items():
             for match in pattern.finditer(text):
                 if (field, match.start()) not in taken:
-                    extra.append(Mention(kind, canonical, surface, field, match.start(), match.end()))  # type: ignore[arg-type]
+                    found = Mention(kind, canonical, surface, field, match.start(), match.end())  # type: ignore[arg-type]
+                    extra.append(found)
     return extra
 
 

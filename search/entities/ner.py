@@ -123,4 +123,3 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     if len(span) < 2 or not span[0].isupper() or any(c.isdigit() for c in span):
         return None
     return start, end
-

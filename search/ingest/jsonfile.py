@@ -59,8 +59,9 @@ def read_json(path: Path, text: str) -> Iterator[RawArticle | RecordError]:
     try:
         document = json.loads(text)
     except (ValueError, RecursionError) as error:
-        yield RecordError(Locator(path=str(path), line=getattr(error, "lineno", None)),
-                          f"not valid JSON: {error}")
+        yield RecordError(
+            Locator(path=str(path), line=getattr(error, "lineno", None)), f"not valid JSON: {error}"
+        )
         return
     items = unwrap_items(document)
     if items is None:
@@ -123,6 +124,11 @@ def value_to_article(value: Any, locator: Locator) -> RawArticle | RecordError:
 
 def json_kind(value: Any) -> str:
     """JSON's name for a Python value's type, with its article: 'an array', 'a string'."""
-    names = {list: "an array", str: "a string", bool: "a boolean", int: "a number",
-             float: "a number"}
+    names = {
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+    }
     return "null" if value is None else names.get(type(value), type(value).__name__)

@@ -24,11 +24,18 @@ ANY_TAG = re.compile(r"<[^>]*>")
 SIGN_OFF = re.compile(r"\s+(?:Reuter|REUTERS?|reuter)[.\s]*\Z")
 SIGN_OFF_TAIL = 40
 LABELS = {
-    "TOPICS": "topics", "PLACES": "places", "PEOPLE": "people",
-    "ORGS": "orgs", "EXCHANGES": "exchanges", "COMPANIES": "companies",
+    "TOPICS": "topics",
+    "PLACES": "places",
+    "PEOPLE": "people",
+    "ORGS": "orgs",
+    "EXCHANGES": "exchanges",
+    "COMPANIES": "companies",
 }
 KEPT_ATTRIBUTES = {
-    "OLDID": "oldid", "LEWISSPLIT": "lewissplit", "CGISPLIT": "cgisplit", "TOPICS": "topics_status",
+    "OLDID": "oldid",
+    "LEWISSPLIT": "lewissplit",
+    "CGISPLIT": "cgisplit",
+    "TOPICS": "topics_status",
 }
 
 

@@ -16,12 +16,60 @@ SUBHEADING_MAX_WORDS = 12
 # A candidate sentence end: punctuation, an optional closing quote or bracket, then a space.
 SENTENCE_END = re.compile(r"[.?!][\"'”’)\]]*(?=\s)")
 INITIALS = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")
-ABBREVIATIONS = frozenset({
-    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt",
-    "cmdr", "adm", "st", "jr", "sr", "rev", "hon", "pres", "inc", "corp", "co", "ltd", "plc",
-    "bros", "no", "nos", "vs", "etc", "approx", "dept", "jan", "feb", "mar", "apr", "jun",
-    "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "wed", "thu", "fri",
-})
+ABBREVIATIONS = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "sen",
+        "rep",
+        "gov",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "cmdr",
+        "adm",
+        "st",
+        "jr",
+        "sr",
+        "rev",
+        "hon",
+        "pres",
+        "inc",
+        "corp",
+        "co",
+        "ltd",
+        "plc",
+        "bros",
+        "no",
+        "nos",
+        "vs",
+        "etc",
+        "approx",
+        "dept",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+    }
+)
 
 
 def read_text(path: Path, text: str) -> Iterator[RawArticle | RecordError]:

@@ -24,7 +24,8 @@ PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 def link(args: MultiDict, *, add: tuple = (), remove: tuple = (), drop: tuple = ()) -> str:
     """The search URL with some (key, value) pairs added or removed; always back to page 1."""
     pairs = [
-        (k, v) for k, v in args.items(multi=True)
+        (k, v)
+        for k, v in args.items(multi=True)
         if (k, v) not in remove and k not in drop and k != "page"
     ]
     pairs += [pair for pair in add if pair not in pairs]
@@ -54,8 +55,11 @@ def search_context(page: SearchPage | None, args: MultiDict) -> dict[str, Any]:
         facets=[facet_context(name, page.facets[name], args) for name in FACET_LABELS],
         years=date_context(page.facets["date"], args),
         sorts=[
-            {"label": label, "url": link(args, add=(("sort", value),), drop=("sort",)),
-             "selected": page.request.sort == value}
+            {
+                "label": label,
+                "url": link(args, add=(("sort", value),), drop=("sort",)),
+                "selected": page.request.sort == value,
+            }
             for value, label in SORT_LABELS.items()
         ],
         pages=pagination(page, args),
@@ -71,8 +75,12 @@ def hit_context(hit: Any) -> dict[str, Any]:
         for value in values[:6]
     ]
     # The snippet is escaped by the highlighter; only its <mark> tags are markup.
-    return {**vars(hit), "snippet": Markup(hit.snippet),
-            "article_url": url_for("web.article_page", article_id=hit.id), "chips": chips}
+    return {
+        **vars(hit),
+        "snippet": Markup(hit.snippet),
+        "article_url": url_for("web.article_page", article_id=hit.id),
+        "chips": chips,
+    }
 
 
 def facet_context(name: str, values: list[FacetValue], args: MultiDict) -> dict[str, Any]:
@@ -83,13 +91,17 @@ def facet_context(name: str, values: list[FacetValue], args: MultiDict) -> dict[
     for value in values:
         is_selected = value.value in selected
         pair = (name, value.value)
-        rows.append({
-            "value": value.value,
-            "count": value.count,
-            "selected": is_selected,
-            "toggle_url": link(args, remove=(pair,)) if is_selected else link(args, add=(pair,)),
-            "exclude_url": link(args, add=((f"not_{name}", value.value),)),
-        })
+        rows.append(
+            {
+                "value": value.value,
+                "count": value.count,
+                "selected": is_selected,
+                "toggle_url": link(args, remove=(pair,))
+                if is_selected
+                else link(args, add=(pair,)),
+                "exclude_url": link(args, add=((f"not_{name}", value.value),)),
+            }
+        )
     return {"name": name, "label": FACET_LABELS[name], "values": rows, "excluded": sorted(excluded)}
 
 
@@ -100,13 +112,15 @@ def date_context(values: list[FacetValue], args: MultiDict) -> list[dict[str, An
         months[value.value[:4] if value.value != "undated" else "undated"].append(value)
     years = []
     for year, entries in months.items():
-        years.append({
-            "label": "Undated" if year == "undated" else year,
-            "count": sum(e.count for e in entries),
-            "url": None if year == "undated" else _period_link(args, year),
-            "selected": args.get("since") == year and args.get("until") == year,
-            "months": [] if year == "undated" else [_month(args, e) for e in entries],
-        })
+        years.append(
+            {
+                "label": "Undated" if year == "undated" else year,
+                "count": sum(e.count for e in entries),
+                "url": None if year == "undated" else _period_link(args, year),
+                "selected": args.get("since") == year and args.get("until") == year,
+                "months": [] if year == "undated" else [_month(args, e) for e in entries],
+            }
+        )
     return years
 
 
@@ -115,8 +129,12 @@ def _month(args: MultiDict, value: FacetValue) -> dict[str, Any]:
         return {"label": "month unknown", "count": value.count, "url": None, "selected": False}
     label = month_abbr[int(value.value[5:7])]
     selected = args.get("since") == value.value and args.get("until") == value.value
-    return {"label": label, "count": value.count, "url": _period_link(args, value.value),
-            "selected": selected}
+    return {
+        "label": label,
+        "count": value.count,
+        "url": _period_link(args, value.value),
+        "selected": selected,
+    }
 
 
 def _period_link(args: MultiDict, period: str) -> str:
@@ -131,7 +149,9 @@ def active_filters(args: MultiDict) -> list[dict[str, str]]:
             chips.append({"label": f"{label}: {value}", "url": link(args, remove=((kind, value),))})
         for value in args.getlist(f"not_{kind}"):
             pair = (f"not_{kind}", value)
-            chips.append({"label": f"Not {label.lower()}: {value}", "url": link(args, remove=(pair,))})
+            chips.append(
+                {"label": f"Not {label.lower()}: {value}", "url": link(args, remove=(pair,))}
+            )
     for key, label in (("since", "Since"), ("until", "Until")):
         if args.get(key):
             chips.append({"label": f"{label} {args[key]}", "url": link(args, drop=(key,))})
@@ -182,8 +202,12 @@ def paragraphs(body: str, mentions: list[Mention], subheadings: set[str]) -> lis
         text = body[start:end]
         if text.strip():
             inside = [m for m in mentions if start <= m.start and m.end <= end]
-            result.append({"heading": text.strip() in subheadings,
-                           "segments": segments(body, start, end, inside)})
+            result.append(
+                {
+                    "heading": text.strip() in subheadings,
+                    "segments": segments(body, start, end, inside),
+                }
+            )
         start = match.end() if match else len(body)
     return result
 
@@ -195,10 +219,15 @@ def segments(body: str, start: int, end: int, mentions: list[Mention]) -> list[d
     for mention in sorted(mentions, key=lambda m: m.start):
         if mention.start < position:
             continue  # overlapping mentions: the first one wins
-        parts.append({"text": body[position:mention.start]})
-        parts.append({"text": body[mention.start:mention.end], "kind": mention.kind,
-                      "canonical": mention.canonical,
-                      "url": link(MultiDict(), add=((mention.kind, mention.canonical),))})
+        parts.append({"text": body[position : mention.start]})
+        parts.append(
+            {
+                "text": body[mention.start : mention.end],
+                "kind": mention.kind,
+                "canonical": mention.canonical,
+                "url": link(MultiDict(), add=((mention.kind, mention.canonical),)),
+            }
+        )
         position = mention.end
     parts.append({"text": body[position:end]})
     return [p for p in parts if p["text"]]
@@ -212,7 +241,13 @@ def entity_table(mentions: list[Mention], article: Article) -> list[dict[str, An
     table = []
     for kind, label in FACET_LABELS.items():
         values = article.entities.values(kind)  # type: ignore[arg-type]
-        rows = [{"value": value, "url": link(MultiDict(), add=((kind, value),)),
-                 "surfaces": dict(surfaces[(kind, value)])} for value in values]
+        rows = [
+            {
+                "value": value,
+                "url": link(MultiDict(), add=((kind, value),)),
+                "surfaces": dict(surfaces[(kind, value)]),
+            }
+            for value in values
+        ]
         table.append({"kind": kind, "label": label, "rows": rows})
     return table

@@ -32,7 +32,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException) -> Any:
         messages = {404: "There is no such page; go back to the search."}
-        return error_response(error.code or 500, messages.get(error.code or 0, error.description))
+        return error_response(
+            error.code or 500, messages.get(error.code or 0, str(error.description))
+        )
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception) -> Any:
