@@ -47,8 +47,10 @@ def test_text_article_has_date_first_sentence_title_and_subheadings() -> None:
         "Harbour authorities in Port Ellery reopened the northern quay on Tuesday"
         " after three weeks of repairs"
     )
-    assert article.extra["subheadings"] == ["Ferries return to the north side",
-                                            "What the repairs cost"]
+    assert article.extra["subheadings"] == [
+        "Ferries return to the north side",
+        "What the repairs cost",
+    ]
     assert article.body.startswith("Harbour authorities in Port Ellery")
     assert "\n\nFerries return to the north side\n\n" in article.body
     assert article.body.endswith("coastal resilience fund.")
@@ -125,11 +127,17 @@ def test_jsonl_reads_every_good_line_and_locates_every_bad_one() -> None:
     assert first.title == "Bridge toll frozen for another year"
     assert first.date_text == "2023-04-02T09:30:00Z"
     assert (first.source_id, first.url, first.source) == (
-        "w-1", "https://example.org/w-1", "Ellery Gazette")
+        "w-1",
+        "https://example.org/w-1",
+        "Ellery Gazette",
+    )
     assert first.extra == {"section": "local"}
     # Keys match aliases whatever their case; an epoch number is kept as its digits.
     assert (second.title, second.date_text, second.source_id) == (
-        "Library opens on Sundays", "1680000000", "42")
+        "Library opens on Sundays",
+        "1680000000",
+        "42",
+    )
     assert second.extra == {"tags": ["culture"]}
     assert third.body == "Quotas for cod fall by a tenth.\n\nSkippers met on Monday."
     assert third.source == "Coast Radio"
@@ -200,7 +208,9 @@ def test_gzip_that_is_not_gzip_is_one_error(tmp_path: Path) -> None:
 def test_csv_handles_quoted_newlines_and_reports_a_ragged_row() -> None:
     articles, errors = read_split(ARCHIVE / "feeds" / "listings.csv")
     assert [(a.locator.record, a.locator.line, a.source_id) for a in articles] == [
-        (1, 2, "c-1"), (2, 4, "c-2"), (4, 7, "c-4"),
+        (1, 2, "c-1"),
+        (2, 4, "c-2"),
+        (4, 7, "c-4"),
     ]
     assert [(where(e), e.reason) for e in errors] == [
         ((3, 5), "row has 9 fields, the header has 6")
@@ -210,7 +220,10 @@ def test_csv_handles_quoted_newlines_and_reports_a_ragged_row() -> None:
         "The market hall on Quay Street reopened on Saturday.\nStallholders said trade was brisk."
     )
     assert (market.date_text, market.source, market.extra) == (
-        "2023-06-03", "Ellery Gazette", {"section": "business"})
+        "2023-06-03",
+        "Ellery Gazette",
+        {"section": "business"},
+    )
     assert articles[2].title == "Quoted, with comma"
     assert articles[2].source is None
 
@@ -256,7 +269,10 @@ def test_reuters_fixture_articles_and_malformed_records() -> None:
     assert ferry.extra["places"] == ["uk", "ireland"]
     assert (ferry.extra["oldid"], ferry.extra["lewissplit"]) == ("9001", "TRAIN")
     assert (brief.title, brief.body, brief.extra["text_type"]) == (
-        "HARBOUR DUES UNCHANGED FOR 1987", "", "BRIEF")
+        "HARBOUR DUES UNCHANGED FOR 1987",
+        "",
+        "BRIEF",
+    )
     assert unprocessed.title == "HARBOUR DUES TABLE - MARCH 14"
     assert unprocessed.body == "Vessel class      dues\n Small........ 40 vs 38"
     # Latin-1 bytes in the file; a malformed date is passed on untouched.
@@ -264,7 +280,10 @@ def test_reuters_fixture_articles_and_malformed_records() -> None:
     assert bank.body.endswith("its chairman Jean Dumont told Reuters.")
     assert bank.date_text == "31-MAR-1987 605:12:19.12"
     assert (bank.extra["people"], bank.extra["orgs"], bank.extra["exchanges"]) == (
-        ["dumont"], ["ec"], ["lse"])
+        ["dumont"],
+        ["ec"],
+        ["lse"],
+    )
     assert bank.extra["author"] == "by A. Writer, Reuters"
 
 
@@ -273,14 +292,24 @@ def test_reuters_fixture_articles_and_malformed_records() -> None:
 
 def test_directory_is_read_recursively_in_order_skipping_hidden_files() -> None:
     records = list(read_paths([ARCHIVE]))
-    files = list(dict.fromkeys(Path(r.locator.path).relative_to(ARCHIVE).as_posix()
-                               for r in records))
+    files = list(
+        dict.fromkeys(Path(r.locator.path).relative_to(ARCHIVE).as_posix() for r in records)
+    )
     assert files == [
-        "2023/harbour.txt", "2023/march/story",
-        "feeds/bulletin.json", "feeds/listings.csv", "feeds/regional.csv",
-        "feeds/wire-archive.jsonl.gz", "feeds/wire.jsonl", "feeds/wrapped.json",
-        "legacy/blob.txt", "legacy/cp1252.txt", "legacy/empty.txt", "legacy/notes.xyz",
-        "legacy/utf16.txt", "wire/sample.sgm",
+        "2023/harbour.txt",
+        "2023/march/story",
+        "feeds/bulletin.json",
+        "feeds/listings.csv",
+        "feeds/regional.csv",
+        "feeds/wire-archive.jsonl.gz",
+        "feeds/wire.jsonl",
+        "feeds/wrapped.json",
+        "legacy/blob.txt",
+        "legacy/cp1252.txt",
+        "legacy/empty.txt",
+        "legacy/notes.xyz",
+        "legacy/utf16.txt",
+        "wire/sample.sgm",
     ]
     articles = [r for r in records if isinstance(r, RawArticle)]
     assert (len(articles), len(records) - len(articles)) == (23, 10)
@@ -378,7 +407,10 @@ def test_reuters_real_records_are_clean(
     articles = [r for r in records if isinstance(r, RawArticle)]
     first = articles[0]
     assert (first.source_id, first.title, first.dateline) == (
-        "1", "BAHIA COCOA REVIEW", "SALVADOR, Feb 26 -")
+        "1",
+        "BAHIA COCOA REVIEW",
+        "SALVADOR, Feb 26 -",
+    )
     assert first.date_text == "26-FEB-1987 15:01:01.79"
     assert first.extra["places"] == ["el-salvador", "usa", "uruguay"]
     assert first.extra["topics"] == ["cocoa"]
@@ -397,5 +429,8 @@ def test_gzip_copy_of_a_real_file_reads_the_same(tmp_path: Path) -> None:
     copy = tmp_path / "seed.txt.gz"
     copy.write_bytes(gzip.compress(SEED.read_bytes()))
     [plain], [zipped] = read_split(SEED)[0], read_split(copy)[0]
-    assert (zipped.title, zipped.body, zipped.date_text) == (plain.title, plain.body,
-                                                             plain.date_text)
+    assert (zipped.title, zipped.body, zipped.date_text) == (
+        plain.title,
+        plain.body,
+        plain.date_text,
+    )

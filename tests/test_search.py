@@ -26,7 +26,7 @@ def test_peskov_finds_the_seed_article_with_its_entities(seed_search: SearchInde
     hit = page.hits[0]
     assert hit.date == "2022-11-09"
     assert set(hit.countries) == {"Russia", "United States", "Ukraine"}
-    assert SEED_ACTORS <= set(hit.actors)
+    assert set(hit.actors) >= SEED_ACTORS
     assert "<mark>Peskov</mark>" in hit.snippet
 
 
@@ -48,10 +48,12 @@ def test_mentions_point_at_their_text(seed_search: SearchIndex) -> None:
     article = get_article(seed_search, hit.id)
     for mention in article.entities.mentions:
         text = article.body if mention.field == "body" else article.title
-        assert text[mention.start:mention.end] == mention.surface
+        assert text[mention.start : mention.end] == mention.surface
     surfaces = {m.surface for m in article.entities.mentions if m.canonical == "Dmitry Peskov"}
     assert {"Dmitry Peskov", "Peskov"} <= surfaces
-    kremlin = [m for m in article.entities.mentions if m.kind == "country" and m.surface == "Kremlin"]
+    kremlin = [
+        m for m in article.entities.mentions if m.kind == "country" and m.surface == "Kremlin"
+    ]
     assert kremlin and kremlin[0].canonical == "Russia"
 
 
@@ -69,14 +71,24 @@ def test_date_range(seed_search: SearchIndex) -> None:
     assert run_search(seed_search, outside).total == 0
 
 
-@pytest.mark.parametrize("text", ['"unclosed phrase', "(Russia AND", "Russia)", "Russia AND", "OR x"])
+@pytest.mark.parametrize(
+    "text", ['"unclosed phrase', "(Russia AND", "Russia)", "Russia AND", "OR x"]
+)
 def test_malformed_queries_are_bad_requests(seed_search: SearchIndex, text: str) -> None:
     with pytest.raises(BadRequest):
         run_search(seed_search, make_search_request(text))
 
 
-@pytest.mark.parametrize("kwargs", [{"sort": "random"}, {"page": "x"}, {"page": 0},
-                                    {"since": "not a date"}, {"since": "2023", "until": "2022"}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"sort": "random"},
+        {"page": "x"},
+        {"page": 0},
+        {"since": "not a date"},
+        {"since": "2023", "until": "2022"},
+    ],
+)
 def test_bad_parameters_are_bad_requests(seed_search: SearchIndex, kwargs: dict) -> None:
     with pytest.raises(BadRequest):
         run_search(seed_search, make_search_request("", **kwargs))

@@ -44,6 +44,10 @@ def resolve_names(spans: list[Span], texts: dict[str, str]) -> list[Mention]:
     """Merge titles, surnames and misspellings into full names; add the occurrences NER missed."""
     people = [p for s in spans if s.kind == "actor" and (p := drop_title(s)) is not None]
     full_names = {p.text for p in people if " " in p.text}
+    # The model sometimes calls a person's surname an organisation: "Kiprono said".
+    surnames = {name.split()[-1] for name in full_names}
+    people += [s for s in spans if s.kind == "org" and s.text in surnames | full_names]
+    spans = [s for s in spans if not (s.kind == "org" and s.text in surnames | full_names)]
     full_names |= find_missed_full_names(people, full_names, texts)
     mentions = [Mention("actor", canonical_person(p.text, full_names), p.text, p.field, p.start,
                         p.end) for p in people]  # fmt: skip
@@ -118,7 +122,7 @@ def org_mentions(spans: list[Span], texts: dict[str, str]) -> list[Mention]:
     by_key: dict[str, str] = {}
     for form, _ in forms.most_common():
         by_key.setdefault(form.casefold(), form)
-    acronyms = {}
+    acronyms = {initials(form): form for form in by_key.values() if " " in form}
     for span in spans:
         after = ACRONYM_AFTER.match(texts[span.field], span.end)
         if after and " " in span.text:
@@ -127,7 +131,19 @@ def org_mentions(spans: list[Span], texts: dict[str, str]) -> list[Mention]:
         Mention("org", acronyms.get(s.text) or by_key[s.text.casefold()], s.text, s.field, s.start,
                 s.end)
         for s in spans
+        if " " in s.text or s.text.isupper() or used_mid_sentence(s.text, texts)
     ]  # fmt: skip
+
+
+def initials(name: str) -> str:
+    """'International Monetary Fund' → 'IMF'; 'World Health Organization' → 'WHO'."""
+    return "".join(w[0] for w in name.split() if w.lower() not in ("of", "the", "and", "for"))
+
+
+def used_mid_sentence(word: str, texts: dict[str, str]) -> bool:
+    """A capitalised word seen only at sentence starts ("Farmers said") is no name."""
+    pattern = re.compile(rf"(?<=[a-z,;] ){re.escape(word)}\b")
+    return any(pattern.search(text) for text in texts.values())
 
 
 def missed_occurrences(mentions: list[Mention], full_names: set[str],

@@ -21,12 +21,19 @@ ORG_WORDS = {
     "Inc", "Corp", "Corporation", "Co", "Ltd", "Plc", "PLC", "LLC", "Bank", "Group", "Party",
     "Ministry", "Company", "Holdings", "Fund", "Council", "Commission", "Agency", "Association",
     "University", "Institute", "Exchange", "Board", "Committee", "Department", "Union", "AG",
+    "Rail", "Railways", "Shipping", "Airlines", "Airways", "Motors", "Industries", "Systems",
+    "Technologies", "Foods", "Oil", "Petroleum", "Steel", "Mining", "Minerals", "Energy",
+    "Energía", "Authority", "Organization", "Organisation", "Federation", "Services",
+    "Partners", "Capital", "Securities", "Insurance", "Investments", "Trust", "Batteries",
+    "Electric", "Power", "Resources", "International", "Bancorp", "Financial", "Telecom",
+    "Pharmaceuticals", "Chemicals", "News", "Times", "Post", "Television", "Radio",
 }  # fmt: skip
 NOT_ORG_ENDINGS = {"Elections", "Election", "War", "Crisis", "Summit", "Talks", "Day"}
 NOT_ORGS = NOT_PEOPLE - {"Reuters", "Sputnik", "Tass", "Xinhua", "Twitter", "Telegram",
                          "Facebook", "Instagram", "YouTube", "TikTok", "WhatsApp"}  # fmt: skip
 # "Later Mr Okafor" comes back as an organisation: an honorific marks the person after it.
 HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+(?=[A-Z])")
+NAME_PARTICLES = {"of", "the", "and", "for", "de", "del", "la", "du", "der", "von", "van", "&"}
 LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 EDGE_PUNCTUATION = " \t\n\"'“”‘’«»,;:()[]{}-–—"
@@ -93,12 +100,17 @@ def classify(text: str, kind: str) -> str | None:
     if kind == "actor":
         if text in NOT_PEOPLE:
             return "org" if text not in NOT_ORGS else None
-        if last in ORG_WORDS:
+        if last in ORG_WORDS or any(w in ORG_WORDS for w in text.split()[1:]):
             return "org"
         return "actor"
-    if text in NOT_ORGS or last in NOT_ORG_ENDINGS:
+    if text in NOT_ORGS or last in NOT_ORG_ENDINGS or _has_lowercase_word(text):
         return None
     return "org"
+
+
+def _has_lowercase_word(text: str) -> bool:
+    # "Baltic exchange" is a phrase, not a name; "Bank of America" is a name.
+    return any(w[0].islower() and w not in NAME_PARTICLES for w in text.split()[1:])
 
 
 def _line_at(text: str, position: int) -> str:

@@ -29,9 +29,9 @@ def search_page() -> Any:
     try:
         context = search_context(run_search_from_args(), request.args)
     except BadRequest as error:
-        return render_template(
-            "search.html", **search_context(None, request.args), error=error.message
-        ), 400
+        context = search_context(None, request.args)
+        context["error"] = error.message
+        return render_template("search.html", **context), 400
     return render_template("search.html", **context)
 
 
