@@ -19,7 +19,12 @@ MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", 
 
 ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
-REUTERS = re.compile(r"(\d{1,2})-([A-Za-z]{3})-(\d{4}) +(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?")
+# Some Reuters-21578 dates have the wire's category codes glued to the time
+# ("00:02:59.13&#5;&#5;&#5;F RM"): the time is intact, the codes are not part of it.
+REUTERS = re.compile(
+    r"(\d{1,2})-([A-Za-z]{3})-(\d{4}) +(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?"
+    r"(?:(?:&#\d+;|[\x00-\x1f])*[A-Z]{1,2}(?: [A-Z]{1,2})*)?"
+)
 EPOCH = re.compile(r"\d{9,13}(?:\.\d+)?")
 DIGITS = re.compile(r"\d+")
 FOUR_DIGITS = re.compile(r"\d{4}")
@@ -121,17 +126,16 @@ def read_with_dateutil(text: str) -> Reading | None:
         return None  # no 4-digit year: dateutil would make "1 2 3" into 2003-01-02
     dayfirst = bool(DOTTED_DAY_FIRST.match(text))
     try:
-        first, second = parse_twice(text, dayfirst=dayfirst, ignoretz=False)
-    except UnknownZone as zone:
-        first, second = parse_twice(text, dayfirst=dayfirst, ignoretz=True)
-        reading = reading_from(first, second)
-        if reading is None or reading.precision != "time":
-            return reading
-        day = reading.moment.replace(hour=0, minute=0, second=0, microsecond=0)
-        return Reading(day, "day", f"time zone '{zone}' unknown, kept the day")
+        try:
+            return reading_from(*parse_twice(text, dayfirst=dayfirst, ignoretz=False))
+        except UnknownZone as zone:
+            reading = reading_from(*parse_twice(text, dayfirst=dayfirst, ignoretz=True))
+            if reading is None or reading.precision != "time":
+                return reading
+            day = reading.moment.replace(hour=0, minute=0, second=0, microsecond=0)
+            return Reading(day, "day", f"time zone '{zone}' unknown, kept the day")
     except ValueError:
         return None
-    return reading_from(first, second)
 
 
 def parse_twice(text: str, *, dayfirst: bool, ignoretz: bool) -> tuple[datetime, datetime]:

@@ -19,7 +19,7 @@ from search import dates
 from search.entities import EXTRACTOR_VERSION, extract_entities
 from search.ingest import read_paths
 from search.layout import current_generation, make_current, new_generation, writer_lock
-from search.models import Article, Entities, IndexReport, RawArticle, RecordError
+from search.models import Article, Entities, IndexReport, Locator, RawArticle, RecordError
 from search.schema import article_to_document, build_schema
 
 CHUNK_SIZE = 32
@@ -85,20 +85,20 @@ def prepare_articles(
     records: Iterable[RawArticle | RecordError], known: dict[str, str], report: IndexReport
 ) -> Iterator[Article]:
     """Turn raw records into dated articles that need indexing; count and report the rest."""
-    first_seen: dict[str, RawArticle] = {}
+    first_seen: dict[str, Locator] = {}  # locators only: the records themselves move on
     for record in records:
         if isinstance(record, RecordError):
             report.failures.append(record)
             continue
         article_id = make_article_id(record)
         if article_id in first_seen:
-            other = first_seen[article_id].locator
+            other = first_seen[article_id]
             reason = (
                 f"duplicate article id {article_id!r} (also at {other}); give records unique ids"
             )
             report.failures.append(RecordError(record.locator, reason))
             continue
-        first_seen[article_id] = record
+        first_seen[article_id] = record.locator
         if not (record.title.strip() or record.body.strip()):
             report.failures.append(RecordError(record.locator, "record has neither title nor text"))
             continue
@@ -114,10 +114,10 @@ def build_article(
 ) -> Article:
     """An Article with its date parsed; entities come later, in a worker."""
     parsed = dates.parse_date(record.date_text)
-    if parsed.reason:
-        state = "kept the day" if parsed.is_dated else "indexed as undated"
-        if record.date_text.strip():
-            report.warnings.append(RecordError(record.locator, f"{parsed.reason}; {state}"))
+    if parsed.reason and record.date_text.strip():
+        # A dated reason already says what was kept; an undated one needs saying.
+        note = parsed.reason if parsed.is_dated else f"{parsed.reason}; indexed as undated"
+        report.warnings.append(RecordError(record.locator, note))
     return Article(
         id=article_id,
         title=record.title.strip() or make_title(record.body),
