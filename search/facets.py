@@ -1,11 +1,17 @@
-"""Facet counting: which actors, countries, organisations and months the matching articles have."""
+"""Facet counting over the matching documents, from per-searcher arrays built once.
+
+Whoosh's own `groupedby` rebuilds every article's value list from the postings on each
+search (about a second on Reuters-21578); here each facet field becomes two arrays,
+(document, value) per posting, and a search's counts are one vectorised bincount.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from whoosh import query as whoosh_query
-from whoosh import sorting
 
 from search.models import ENTITY_KINDS, FacetValue, SearchRequest
 from search.schema import FACET_FIELDS
@@ -13,21 +19,68 @@ from search.schema import FACET_FIELDS
 UNDATED = "undated"
 
 
-def facet_spec() -> dict[str, sorting.FacetType]:
-    """The facets counted for every search, keyed by their public name."""
-    return {
-        name: sorting.FieldFacet(field, allow_overlap=name != "date", maptype=sorting.Count)
-        for name, field in FACET_FIELDS.items()
-    }
+@dataclass(frozen=True)
+class FacetColumn:
+    """One facet field as parallel arrays: the document and value of every posting."""
+
+    values: list[str]
+    documents: np.ndarray
+    value_ids: np.ndarray
+
+    def count(self, matched: np.ndarray) -> dict[str, int]:
+        """How many matched documents carry each value (values with none left out)."""
+        counts = np.bincount(self.value_ids[matched[self.documents]], minlength=len(self.values))
+        return {self.values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
 
 
-def collect_facets(results: Any, facet_size: int) -> dict[str, list[FacetValue]]:
-    """Turn Whoosh's grouped counts into ranked facet values for each facet."""
+def build_column(reader: Any, field: str) -> FacetColumn:
+    """Read a facet field's postings once into a FacetColumn."""
+    values, documents, value_ids = [], [], []
+    for value_id, term in enumerate(reader.lexicon(field)):
+        values.append(term.decode("utf-8") if isinstance(term, bytes) else term)
+        postings = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int64)
+        documents.append(postings)
+        value_ids.append(np.full(len(postings), value_id, dtype=np.int64))
+    if not values:
+        empty = np.zeros(0, dtype=np.int64)
+        return FacetColumn([], empty, empty)
+    return FacetColumn(values, np.concatenate(documents), np.concatenate(value_ids))
+
+
+def build_columns(reader: Any) -> dict[str, FacetColumn]:
+    """Every facet's column, keyed by the facet's public name."""
+    return {name: build_column(reader, field) for name, field in FACET_FIELDS.items()}
+
+
+def matching_documents(
+    searcher: Any, text_query: Any, request_filter: Any, mask: Any
+) -> np.ndarray:
+    """A boolean array over document numbers: True where the filtered query matches."""
+    size = searcher.doc_count_all()
+    if isinstance(text_query, whoosh_query.Every):
+        matched = _as_mask(searcher.reader().all_doc_ids(), size)
+    else:
+        matched = _as_mask(searcher.docs_for_query(text_query), size)
+    if request_filter is not None:
+        matched &= _as_mask(searcher.docs_for_query(request_filter), size)
+    if mask is not None:
+        matched &= ~_as_mask(searcher.docs_for_query(mask), size)
+    return matched
+
+
+def _as_mask(documents: Any, size: int) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    mask[np.fromiter(documents, dtype=np.int64)] = True
+    return mask
+
+
+def count_facets(
+    columns: dict[str, FacetColumn], matched: np.ndarray, facet_size: int
+) -> dict[str, list[FacetValue]]:
+    """Ranked facet values of the matched documents for every facet."""
     facets = {}
-    for name in FACET_FIELDS:
-        counts = {
-            value: count for value, count in results.groups(name).items() if value not in (None, "")
-        }
+    for name, column in columns.items():
+        counts = column.count(matched)
         facets[name] = rank_dates(counts) if name == "date" else rank_values(counts, facet_size)
     return facets
 

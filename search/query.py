@@ -13,7 +13,14 @@ from whoosh import query as whoosh_query
 from whoosh.qparser import MultifieldParser
 
 from search.errors import BadRequest, IndexMissing, NotFound
-from search.facets import collect_facets, entity_filter, entity_mask, facet_spec
+from search.facets import (
+    FacetColumn,
+    build_columns,
+    count_facets,
+    entity_filter,
+    entity_mask,
+    matching_documents,
+)
 from search.layout import current_generation
 from search.models import Article, Hit, SearchPage, SearchRequest
 from search.schema import day_number, document_to_article
@@ -30,6 +37,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._generation: Path | None = None
         self._searcher: Any = None
+        self._columns: dict[str, FacetColumn] | None = None
         self._retired: list[Any] = []
 
     def searcher(self) -> Any:
@@ -47,6 +55,17 @@ class SearchIndex:
                 self._replace(self._searcher.refresh())
             return self._searcher
 
+    def snapshot(self) -> tuple[Any, dict[str, FacetColumn]]:
+        """The current searcher with its facet columns, built once per searcher."""
+        searcher = self.searcher()
+        with self._lock:
+            if self._searcher is not searcher or self._columns is None:
+                columns = build_columns(searcher.reader())
+                if self._searcher is searcher:
+                    self._columns = columns
+                return searcher, columns
+            return searcher, self._columns
+
     def _replace(self, searcher: Any) -> None:
         # Requests may still be reading the previous searcher: close the one before it.
         if self._searcher is not None and searcher is not self._searcher:
@@ -54,6 +73,7 @@ class SearchIndex:
         while len(self._retired) > 1:
             self._retired.pop(0).close()
         self._searcher = searcher
+        self._columns = None
 
     def close(self) -> None:
         """Close every searcher this index has opened."""
@@ -66,21 +86,23 @@ class SearchIndex:
 
 def run_search(index: SearchIndex, request: SearchRequest, facet_size: int = 30) -> SearchPage:
     """Run one search: the page of hits, the total, and facet counts over all matches."""
-    searcher = index.searcher()
+    searcher, columns = index.snapshot()
     text_query = parse_query(request.query, searcher.schema)
+    request_filter, mask = build_filter(request), entity_mask(request)
+    matched = matching_documents(searcher, text_query, request_filter, mask)
     results = searcher.search(
         text_query,
-        filter=build_filter(request),
-        mask=entity_mask(request),
+        filter=request_filter,
+        mask=mask,
         limit=request.page * request.per_page,
         sortedby=sort_order(request, has_text=bool(request.query.strip())),
-        groupedby=facet_spec(),
     )
     results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
     results.formatter = MarkFormatter(between=" … ")
     start = (request.page - 1) * request.per_page
     hits = [make_hit(hit) for hit in results[start : start + request.per_page]]
-    return SearchPage(request, len(results), hits, collect_facets(results, facet_size))
+    total = int(matched.sum())
+    return SearchPage(request, total, hits, count_facets(columns, matched, facet_size))
 
 
 class MarkFormatter(highlight.HtmlFormatter):
