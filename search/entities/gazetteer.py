@@ -9,6 +9,7 @@ from typing import Literal
 
 import ahocorasick
 
+from search.entities.shouting import is_shouting, line_at
 from search.models import Mention
 
 BLOCKED = "-"
@@ -138,22 +139,11 @@ def _plausible(text: str, start: int, end: int, form: str) -> bool:
     surface = text[start:end]
     if form in STATE_ABBREVIATIONS:
         return text[max(0, start - 2) : start] == ", "
-    if surface in SHOUTED_AMBIGUOUS and _is_shouting(_line_around(text, start, end)):
+    if surface in SHOUTED_AMBIGUOUS and is_shouting(line_at(text, start), min_letters=9):
         return False
     if form in NAME_LIKE and surface == form:
         return not (_capitalised_word_before(text, start) or _capitalised_word_after(text, end))
     return True
-
-
-def _line_around(text: str, start: int, end: int) -> str:
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    return text[line_start : line_end if line_end >= 0 else len(text)]
-
-
-def _is_shouting(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) > 8 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
 
 
 def _capitalised_word_before(text: str, start: int) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from search.entities.names import Span, resolve_names
+from search.entities.shouting import is_shouting, line_at
 from search.models import Mention
 
 # NER needs only these two of the model's components; the rest would triple the time.
@@ -69,19 +70,13 @@ class NameFinder:
         return next(self.find_names([(title, body)]))
 
 
-def is_shouting(text: str) -> bool:
-    """All-caps text (headlines, tables): the model's names there are mostly noise."""
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) > 3 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
-
-
 def clean_spans(doc: Any, field: str) -> Iterator[Span]:
     """PERSON and ORG spans with articles, possessives and junk removed."""
     for ent in doc.ents:
         if ent.label_ not in ("PERSON", "ORG"):
             continue
         bounds = trim_span(doc.text, ent.start_char, ent.end_char)
-        if bounds is None or is_shouting(_line_at(doc.text, bounds[0])):
+        if bounds is None or is_shouting(line_at(doc.text, bounds[0])):
             continue
         start, end = bounds
         kind: str | None = "actor" if ent.label_ == "PERSON" else "org"
@@ -111,12 +106,6 @@ def classify(text: str, kind: str) -> str | None:
 def _has_lowercase_word(text: str) -> bool:
     # "Baltic exchange" is a phrase, not a name; "Bank of America" is a name.
     return any(w[0].islower() and w not in NAME_PARTICLES for w in text.split()[1:])
-
-
-def _line_at(text: str, position: int) -> str:
-    start = text.rfind("\n", 0, position) + 1
-    end = text.find("\n", position)
-    return text[start : end if end >= 0 else len(text)]
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
