@@ -95,6 +95,8 @@ def classify(text: str, kind: str) -> str | None:
     if kind == "actor":
         if text in NOT_PEOPLE:
             return "org" if text not in NOT_ORGS else None
+        if any(w.rstrip(".") in NOT_ORGS for w in text.split()):
+            return None  # a table row such as "N.Z. Dlrs" or "Avg Shrs"
         if last in ORG_WORDS or any(w in ORG_WORDS for w in text.split()[1:]):
             return "org"
         return "actor"
