@@ -55,16 +55,16 @@ def index(
     paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None
 ) -> None:
     """Index the articles in PATH... (files or directories, recursively)."""
-    from search.indexer import index_paths
+    from search.indexer import count_records, index_paths
 
     target = config.index_dir(index_dir)
+    # On a terminal, a quick first pass counts the records so the bar knows its end.
+    bar = ProgressBar(count_records(paths)) if sys.stderr.isatty() else None
     report = index_paths(
-        paths,
-        target,
-        rebuild=rebuild,
-        workers=workers or os.cpu_count() or 1,
-        progress=ProgressLine() if sys.stderr.isatty() else None,
+        paths, target, rebuild=rebuild, workers=workers or os.cpu_count() or 1, progress=bar
     )
+    if bar:
+        bar.clear()
     for problem in report.failures:
         click.echo(f"failed: {problem}", err=True)
     for note in report.warnings:
@@ -72,26 +72,33 @@ def index(
     click.echo(summary_line(report, rebuild))
 
 
-class ProgressLine:
-    """A one-line progress counter on the terminal, redrawn at most five times a second."""
+class ProgressBar:
+    """A progress bar with rate and time left on stderr, redrawn at most five times a second."""
 
-    def __init__(self) -> None:
+    def __init__(self, total: int) -> None:
+        self.total = max(total, 1)
+        self.started = time.monotonic()
         self.last = 0.0
 
     def __call__(self, report: IndexReport) -> None:
         now = time.monotonic()
-        if now - self.last >= 0.2:
-            self.last = now
-            click.echo(
-                f"\r{report.seen:,} records read, {report.added + report.updated:,} "
-                f"indexed, {report.failed:,} failed …",
-                nl=False,
-                err=True,
-            )
+        if now - self.last < 0.2:
+            return
+        self.last = now
+        done = min(report.seen, self.total)
+        rate = done / max(now - self.started, 1e-6)
+        left = (self.total - done) / rate if rate else 0
+        filled = int(30 * done / self.total)
+        click.echo(
+            f"\r[{'#' * filled}{'.' * (30 - filled)}] {done:,}/{self.total:,} records"
+            f" · {rate:,.0f}/s · {int(left) // 60}m{int(left) % 60:02d}s left ",
+            nl=False,
+            err=True,
+        )
 
-    def __del__(self) -> None:
-        if self.last:
-            click.echo("\r\033[K", nl=False, err=True)
+    def clear(self) -> None:
+        """Remove the bar from the terminal."""
+        click.echo("\r\033[K", nl=False, err=True)
 
 
 def summary_line(report: IndexReport, rebuild: bool) -> str:

@@ -9,6 +9,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -20,12 +21,14 @@ from search.entities import EXTRACTOR_VERSION, extract_entities
 from search.ingest import read_paths
 from search.layout import current_generation, make_current, new_generation, writer_lock
 from search.models import Article, Entities, IndexReport, Locator, RawArticle, RecordError
-from search.schema import article_to_document, build_schema
+from search.schema import article_to_document, build_schema, document_to_article
 
 CHUNK_SIZE = 32
 WRITER_MEMORY_MB = 256
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,79}")
 Progress = Callable[[IndexReport], None]
+Pending = tuple[Article, bool]  # an article and whether its entities are already known
+Extracted = tuple[Article, bool, RecordError | None]
 
 
 def index_paths(
@@ -41,36 +44,60 @@ def index_paths(
     report = IndexReport()
     with writer_lock(index_dir):
         live = current_generation(index_dir)
-        fresh = rebuild or live is None
-        target = new_generation(index_dir) if fresh else live
-        assert target is not None
-        ix = (
-            whoosh_index.create_in(target, build_schema())
-            if fresh
-            else whoosh_index.open_dir(target)
-        )
-        known = {} if fresh else known_hashes(ix)
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+        previous = whoosh_index.open_dir(str(live)) if live else None
+        known = known_hashes(previous) if previous else {}
+        target = new_generation(index_dir) if rebuild or live is None else live
+        ix = previous if target == live else whoosh_index.create_in(target, build_schema())
         try:
-            articles = prepare_articles(read_paths(paths), known, report)
-            for article, warning in extract_in_workers(articles, workers):
-                if warning:
-                    report.warnings.append(warning)
-                write_article(writer, article, replace=article.id in known, report=report)
-                if progress:
-                    progress(report)
-            writer.commit()
+            # A rebuild copies unchanged articles, entities and all, from the live index.
+            with previous.searcher() if rebuild and previous else nullcontext() as old:
+                articles = prepare_articles(read_paths(paths), known, report, old)
+                write_articles(ix, articles, workers, report, progress, replace=target == live)
         except BaseException:
-            writer.cancel()
-            if fresh:
+            if target != live:
                 shutil.rmtree(target, ignore_errors=True)
             raise
-        if fresh:
+        if target != live:
             make_current(index_dir, target)
     report.seconds = time.monotonic() - started
     if progress:
         progress(report)
     return report
+
+
+def write_articles(
+    ix: Any,
+    articles: Iterable[Pending],
+    workers: int,
+    report: IndexReport,
+    progress: Progress | None,
+    *,
+    replace: bool,
+) -> None:
+    """Extract what needs extracting and write everything in one writer, committed at the end."""
+    writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+    try:
+        for article, reused, warning in extract_in_workers(articles, workers):
+            if warning:
+                report.warnings.append(warning)
+            document = article_to_document(
+                article, dates.month_key(article.date), dates.format_date(article.date)
+            )
+            if replace and not reused:
+                writer.update_document(**document)  # a no-op delete for new articles
+            else:
+                writer.add_document(**document)
+            if progress:
+                progress(report)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def count_records(paths: Iterable[str | Path]) -> int:
+    """How many records (articles and unreadable ones) the paths hold: a progress bar's total."""
+    return sum(1 for _ in read_paths(paths))
 
 
 def known_hashes(ix: Any) -> dict[str, str]:
@@ -82,9 +109,16 @@ def known_hashes(ix: Any) -> dict[str, str]:
 
 
 def prepare_articles(
-    records: Iterable[RawArticle | RecordError], known: dict[str, str], report: IndexReport
-) -> Iterator[Article]:
-    """Turn raw records into dated articles that need indexing; count and report the rest."""
+    records: Iterable[RawArticle | RecordError],
+    known: dict[str, str],
+    report: IndexReport,
+    old: Any = None,
+) -> Iterator[Pending]:
+    """Decide each record's fate and count it; yield what must be written.
+
+    Unchanged articles are skipped, or, in a rebuild (`old` is the live index's
+    searcher), copied from the live index with their entities.
+    """
     first_seen: dict[str, Locator] = {}  # locators only: the records themselves move on
     for record in records:
         if isinstance(record, RecordError):
@@ -105,8 +139,14 @@ def prepare_articles(
         content_hash = hash_content(record)
         if known.get(article_id) == content_hash:
             report.unchanged += 1
+            if old is not None:
+                yield document_to_article(old.document(id=article_id)), True
             continue
-        yield build_article(record, article_id, content_hash, report)
+        if article_id in known:
+            report.updated += 1
+        else:
+            report.added += 1
+        yield build_article(record, article_id, content_hash, report), False
 
 
 def build_article(
@@ -172,10 +212,8 @@ def _digest(text: str, length: int = 16) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
 
 
-def extract_in_workers(
-    articles: Iterable[Article], workers: int
-) -> Iterator[tuple[Article, RecordError | None]]:
-    """Add entities to each article, in order, using `workers` processes when more than one."""
+def extract_in_workers(articles: Iterable[Pending], workers: int) -> Iterator[Extracted]:
+    """Add entities to each article that needs them, in order, in `workers` processes."""
     chunks = iter(lambda: list(islice(articles, CHUNK_SIZE)), [])
     if workers <= 1:
         for chunk in chunks:
@@ -187,18 +225,20 @@ def extract_in_workers(
             yield from done
 
 
-def extract_chunk(chunk: list[Article]) -> list[tuple[Article, RecordError | None]]:
-    """Extract entities for a chunk; if the chunk fails, retry one by one and report the culprit."""
+def extract_chunk(chunk: list[Pending]) -> list[Extracted]:
+    """Extract a chunk's entities; if that fails, one by one, so the culprit is reported."""
+    todo = [article for article, reused in chunk if not reused]
     try:
-        found = extract_entities([(a.title, a.body) for a in chunk])
+        found = extract_entities([(a.title, a.body) for a in todo])
     except Exception:
-        return [extract_one(article) for article in chunk]
-    for article, entities in zip(chunk, found, strict=True):
+        return [extract_one(article) if not reused else (article, True, None)
+                for article, reused in chunk]  # fmt: skip
+    for article, entities in zip(todo, found, strict=True):
         article.entities = entities
-    return [(article, None) for article in chunk]
+    return [(article, reused, None) for article, reused in chunk]
 
 
-def extract_one(article: Article) -> tuple[Article, RecordError | None]:
+def extract_one(article: Article) -> Extracted:
     """Extract one article's entities; on failure index it without them and say so."""
     try:
         article.entities = extract_entities([(article.title, article.body)])[0]
@@ -207,18 +247,5 @@ def extract_one(article: Article) -> tuple[Article, RecordError | None]:
         reason = (
             f"entity extraction failed ({type(error).__name__}: {error}); indexed without entities"
         )
-        return article, RecordError(article.locator, reason)
-    return article, None
-
-
-def write_article(writer: Any, article: Article, *, replace: bool, report: IndexReport) -> None:
-    """Add a new article or replace the stored version of a changed one."""
-    document = article_to_document(
-        article, dates.month_key(article.date), dates.format_date(article.date)
-    )
-    if replace:
-        writer.update_document(**document)
-        report.updated += 1
-    else:
-        writer.add_document(**document)
-        report.added += 1
+        return article, False, RecordError(article.locator, reason)
+    return article, False, None

@@ -112,7 +112,7 @@ def test_rebuild_swaps_in_a_new_generation(tmp_path: Path) -> None:
     write_jsonl(source, ARTICLES[:2])
     report = index_paths([source], index_dir, rebuild=True)
     after = current_generation(index_dir)
-    assert report.added == 2 and after != before
+    assert (report.added, report.unchanged) == (0, 2) and after != before
     # The open reader moves to the new index on its next search.
     assert run_search(reader, SearchRequest()).total == 2
     reader.close()
@@ -149,3 +149,19 @@ def test_parallel_workers_give_the_same_entities(tmp_path: Path) -> None:
         assert article.entities.countries == ["Japan"]
         assert article.entities.actors == ["Dmitry Peskov"]
         index.close()
+
+
+def test_rebuild_copies_unchanged_articles_with_their_entities(tmp_path: Path) -> None:
+    source = write_jsonl(tmp_path / "wire.jsonl", ARTICLES)
+    index_dir = tmp_path / "index"
+    index_paths([source], index_dir)
+    changed = [dict(ARTICLES[0], body="Talks in Tokyo ended."), *ARTICLES[1:]]
+    write_jsonl(source, [*changed, {"id": "a4", "title": "New", "body": "Lima port reopens."}])
+    report = index_paths([source], index_dir, rebuild=True)
+    assert (report.added, report.updated, report.unchanged) == (1, 1, 2)
+    index = SearchIndex(index_dir)
+    assert get_article(index, "a2").entities.countries == ["Kenya"]  # copied, not lost
+    assert set(get_article(index, "a1").entities.countries) == {"Norway", "Japan"}  # re-extracted
+    assert get_article(index, "a4").entities.countries == ["Peru"]
+    assert run_search(index, SearchRequest()).total == 4
+    index.close()
