@@ -8,6 +8,7 @@ search (about a second on Reuters-21578); here each facet field becomes two arra
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -47,13 +48,47 @@ def build_column(reader: Any, field: str) -> FacetColumn:
     return FacetColumn(values, np.concatenate(documents), np.concatenate(value_ids))
 
 
-def build_columns(reader: Any) -> dict[str, FacetColumn]:
-    """Every facet's column, keyed by the facet's public name."""
-    return {name: build_column(reader, field) for name, field in FACET_FIELDS.items()}
+@dataclass(frozen=True)
+class ArchiveArrays:
+    """What a searcher's searches need per document, read once: facet columns and dates."""
+
+    columns: dict[str, FacetColumn]
+    timestamps: np.ndarray  # seconds since 1970, UTC; 0 for undated articles
+    dated: np.ndarray  # bool
+
+    def within(self, since: datetime | None, until: datetime | None) -> np.ndarray:
+        """Documents dated inside [since, until]; undated ones never are."""
+        inside = self.dated.copy()
+        if since is not None:
+            inside &= self.timestamps >= int(since.timestamp())
+        if until is not None:
+            inside &= self.timestamps <= int(until.timestamp())
+        return inside
+
+    def by_date(self, candidates: np.ndarray, newest: bool, count: int) -> np.ndarray:
+        """The first `count` candidates in date order (newest or oldest first), undated last."""
+        keys = self.timestamps[candidates].astype(np.float64)
+        if newest:
+            keys = -keys
+        keys[~self.dated[candidates]] = np.inf
+        if count < len(candidates):
+            # Only the first `count` need a full sort: partition, then sort those.
+            head = np.argpartition(keys, count)[:count]
+            return candidates[head[np.argsort(keys[head], kind="stable")]]
+        return candidates[np.argsort(keys, kind="stable")]
+
+
+def build_arrays(reader: Any) -> ArchiveArrays:
+    """Read every facet's column and the date columns of a reader."""
+    size = reader.doc_count_all()
+    timestamps = np.fromiter(iter(reader.column_reader("timestamp")), dtype=np.int64, count=size)
+    dated = np.fromiter(iter(reader.column_reader("dated")), dtype=np.int64, count=size) == 1
+    columns = {name: build_column(reader, field) for name, field in FACET_FIELDS.items()}
+    return ArchiveArrays(columns, timestamps, dated)
 
 
 def matching_documents(
-    searcher: Any, text_query: Any, request_filter: Any, mask: Any
+    searcher: Any, arrays: ArchiveArrays, text_query: Any, request: SearchRequest
 ) -> np.ndarray:
     """A boolean array over document numbers: True where the filtered query matches."""
     size = searcher.doc_count_all()
@@ -61,10 +96,13 @@ def matching_documents(
         matched = _as_mask(searcher.reader().all_doc_ids(), size)
     else:
         matched = _as_mask(searcher.docs_for_query(text_query), size)
-    if request_filter is not None:
-        matched &= _as_mask(searcher.docs_for_query(request_filter), size)
-    if mask is not None:
-        matched &= ~_as_mask(searcher.docs_for_query(mask), size)
+    included, excluded = entity_filter(request), entity_mask(request)
+    if included is not None:
+        matched &= _as_mask(searcher.docs_for_query(included), size)
+    if excluded is not None:
+        matched &= ~_as_mask(searcher.docs_for_query(excluded), size)
+    if request.since is not None or request.until is not None:
+        matched &= arrays.within(request.since, request.until)
     return matched
 
 

@@ -7,23 +7,17 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, sorting
+import numpy as np
+from whoosh import highlight
 from whoosh import index as whoosh_index
 from whoosh import query as whoosh_query
 from whoosh.qparser import MultifieldParser
 
 from search.errors import BadRequest, IndexMissing, NotFound
-from search.facets import (
-    FacetColumn,
-    build_columns,
-    count_facets,
-    entity_filter,
-    entity_mask,
-    matching_documents,
-)
+from search.facets import ArchiveArrays, build_arrays, count_facets, matching_documents
 from search.layout import current_generation
-from search.models import Article, Hit, SearchPage, SearchRequest
-from search.schema import day_number, document_to_article
+from search.models import ENTITY_KINDS, Article, Hit, SearchPage, SearchRequest
+from search.schema import document_to_article
 
 SNIPPET_CHARS = 240
 TEXT_FIELDS = ["title", "body"]
@@ -37,7 +31,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._generation: Path | None = None
         self._searcher: Any = None
-        self._columns: dict[str, FacetColumn] | None = None
+        self._arrays: ArchiveArrays | None = None
         self._retired: list[Any] = []
 
     def searcher(self) -> Any:
@@ -55,16 +49,16 @@ class SearchIndex:
                 self._replace(self._searcher.refresh())
             return self._searcher
 
-    def snapshot(self) -> tuple[Any, dict[str, FacetColumn]]:
-        """The current searcher with its facet columns, built once per searcher."""
+    def snapshot(self) -> tuple[Any, ArchiveArrays]:
+        """The current searcher with its per-document arrays, built once per searcher."""
         searcher = self.searcher()
         with self._lock:
-            if self._searcher is not searcher or self._columns is None:
-                columns = build_columns(searcher.reader())
+            if self._searcher is not searcher or self._arrays is None:
+                arrays = build_arrays(searcher.reader())
                 if self._searcher is searcher:
-                    self._columns = columns
-                return searcher, columns
-            return searcher, self._columns
+                    self._arrays = arrays
+                return searcher, arrays
+            return searcher, self._arrays
 
     def _replace(self, searcher: Any) -> None:
         # Requests may still be reading the previous searcher: close the one before it.
@@ -73,7 +67,7 @@ class SearchIndex:
         while len(self._retired) > 1:
             self._retired.pop(0).close()
         self._searcher = searcher
-        self._columns = None
+        self._arrays = None
 
     def close(self) -> None:
         """Close every searcher this index has opened."""
@@ -86,23 +80,51 @@ class SearchIndex:
 
 def run_search(index: SearchIndex, request: SearchRequest, facet_size: int = 30) -> SearchPage:
     """Run one search: the page of hits, the total, and facet counts over all matches."""
-    searcher, columns = index.snapshot()
+    searcher, arrays = index.snapshot()
     text_query = parse_query(request.query, searcher.schema)
-    request_filter, mask = build_filter(request), entity_mask(request)
-    matched = matching_documents(searcher, text_query, request_filter, mask)
-    results = searcher.search(
-        text_query,
-        filter=request_filter,
-        mask=mask,
-        limit=request.page * request.per_page,
-        sortedby=sort_order(request, has_text=bool(request.query.strip())),
-    )
-    results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-    results.formatter = MarkFormatter(between=" … ")
-    start = (request.page - 1) * request.per_page
-    hits = [make_hit(hit) for hit in results[start : start + request.per_page]]
+    check_date_range(request)
+    matched = matching_documents(searcher, arrays, text_query, request)
+    start, end = (request.page - 1) * request.per_page, request.page * request.per_page
+    if request.sort == "relevance" and request.query.strip():
+        results = searcher.search(text_query, filter=_filter_set(matched, request), limit=end)
+        page = results[start:end]
+    else:
+        documents = arrays.by_date(np.flatnonzero(matched), request.sort != "oldest", end)
+        page = _highlightable(searcher, text_query, documents[start:end].tolist())
     total = int(matched.sum())
-    return SearchPage(request, total, hits, count_facets(columns, matched, facet_size))
+    hits = [make_hit(fields, snippet) for fields, snippet in _with_snippets(page)]
+    return SearchPage(request, total, hits, count_facets(arrays.columns, matched, facet_size))
+
+
+def _filter_set(matched: Any, request: SearchRequest) -> set[int] | None:
+    # The query alone decides the matches unless facets or dates narrow them.
+    narrowed = any(request.included(k) or request.excluded(k) for k in ENTITY_KINDS)
+    if not narrowed and request.since is None and request.until is None:
+        return None
+    return set(np.flatnonzero(matched).tolist())
+
+
+def _highlightable(searcher: Any, text_query: Any, documents: list[int]) -> list[Any]:
+    """The page's documents in order, as Whoosh hits where a text query can highlight them."""
+    if not documents or isinstance(text_query, whoosh_query.Every):
+        return [searcher.stored_fields(d) for d in documents]
+    results = searcher.search(text_query, filter=set(documents), limit=len(documents))
+    by_document = {hit.docnum: hit for hit in results}
+    return [by_document.get(d) or searcher.stored_fields(d) for d in documents]
+
+
+def _with_snippets(page: Any) -> list[tuple[dict[str, Any], str | None]]:
+    """Each page entry's stored fields and, for Whoosh hits, its highlighted snippet."""
+    rows: list[tuple[dict[str, Any], str | None]] = []
+    for entry in page:
+        if isinstance(entry, dict):
+            rows.append((entry, None))
+            continue
+        entry.results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+        entry.results.formatter = MarkFormatter(between=" … ")
+        snippet = entry.highlights("body", top=2) or entry.highlights("title")
+        rows.append((entry.fields(), snippet))
+    return rows
 
 
 class MarkFormatter(highlight.HtmlFormatter):
@@ -143,49 +165,23 @@ def check_syntax(text: str) -> None:
         )
 
 
-def build_filter(request: SearchRequest) -> whoosh_query.Query | None:
-    """Selected facet values and the date range as one filter query."""
-    parts = [q for q in (entity_filter(request), date_filter(request)) if q is not None]
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else whoosh_query.And(parts)
-
-
-def date_filter(request: SearchRequest) -> whoosh_query.Query | None:
-    """Since/until as a range over day numbers, which undated articles never match."""
-    if request.since is None and request.until is None:
-        return None
-    low = day_number(request.since) if request.since else None
-    high = day_number(request.until) if request.until else None
-    if low is not None and high is not None and low > high:
+def check_date_range(request: SearchRequest) -> None:
+    """A range that ends before it starts is a mistake worth saying."""
+    if request.since and request.until and request.since > request.until:
         raise BadRequest("'since' is after 'until'; swap them or widen the range.")
-    return whoosh_query.NumericRange("day", low, high)
 
 
-def sort_order(request: SearchRequest, has_text: bool) -> Any:
-    """Relevance needs no sort; newest/oldest sort dated articles by time, undated last."""
-    if request.sort == "relevance" and has_text:
-        return None
-    newest = request.sort != "oldest"
-    return sorting.MultiFacet(
-        [sorting.FieldFacet("dated", reverse=True), sorting.FieldFacet("timestamp", reverse=newest)]
-    )
-
-
-def make_hit(hit: Any) -> Hit:
-    """One result: stored fields plus a highlighted, escaped snippet."""
-    record = hit["record"]
-    snippet = hit.highlights("body", top=2) or hit.highlights("title")
-    if not snippet:
-        snippet = escape(_lead(hit["body"]), quote=False)
+def make_hit(fields: dict[str, Any], snippet: str | None) -> Hit:
+    """One result: stored fields plus a highlighted, escaped snippet (or the escaped lead)."""
+    record = fields["record"]
     return Hit(
-        id=hit["id"],
-        title=hit["title"],
+        id=fields["id"],
+        title=fields["title"],
         date=record["date_label"],
         actors=record["actors"],
         countries=record["countries"],
         orgs=record["orgs"],
-        snippet=snippet,
+        snippet=snippet or escape(_lead(fields["body"]), quote=False),
         url=record["url"],
     )
 

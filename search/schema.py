@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from whoosh.analysis import StemmingAnalyzer
@@ -10,7 +10,6 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from search.models import Article, Entities, Locator, Mention, ParsedDate
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FACET_FIELDS = {"actor": "actor", "country": "country", "org": "org", "date": "month"}
 
 
@@ -26,17 +25,11 @@ def build_schema() -> Schema:
         country=KEYWORD(stored=True, commas=True, lowercase=False, scorable=True),
         org=KEYWORD(stored=True, commas=True, lowercase=False, scorable=True),
         month=ID(stored=True),
-        day=NUMERIC(int, bits=32, signed=True, stored=False),
         dated=NUMERIC(int, bits=8, sortable=True),
         timestamp=NUMERIC(int, bits=64, signed=True, sortable=True),
         content_hash=ID(stored=True, sortable=True),
         record=STORED,
     )
-
-
-def day_number(moment: datetime) -> int:
-    """Days since 1970-01-01 (UTC) of a moment: the unit of date filters."""
-    return (moment - EPOCH).days
 
 
 def _keywords(values: list[str]) -> str:
@@ -47,7 +40,7 @@ def article_to_document(article: Article, month: str, date_label: str | None) ->
     """The fields Whoosh stores and indexes for one article."""
     moment = article.date.value
     entities = article.entities
-    document: dict[str, Any] = {
+    return {
         "id": article.id,
         "title": article.title,
         "body": article.body,
@@ -79,10 +72,6 @@ def article_to_document(article: Article, month: str, date_label: str | None) ->
             ],
         },
     }
-    if moment:
-        # Only dated articles carry a day, so no date range can ever match an undated one.
-        document["day"] = day_number(moment)
-    return document
 
 
 def document_to_article(fields: dict[str, Any]) -> Article:
