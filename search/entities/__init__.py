@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from search.entities.gazetteer import find_countries
+from search.entities.countries import find_countries
 from search.entities.ner import NameFinder
 from search.models import Entities, Mention
 
 # Part of every article's content hash: bump it when extraction changes, and the
 # next `index` run re-extracts every article instead of reporting it unchanged.
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 
 # Seats of power that are organisations in their own right as well as a country's
 # metonym: "the Kremlin said" counts for Russia and for the Kremlin.
