@@ -140,7 +140,9 @@ def prepare_articles(
         if known.get(article_id) == content_hash:
             report.unchanged += 1
             if old is not None:
-                yield document_to_article(old.document(id=article_id)), True
+                copied = document_to_article(old.document(id=article_id))
+                copied.locator = record.locator  # the file may have moved; the text has not
+                yield copied, True
             continue
         if article_id in known:
             report.updated += 1
