@@ -104,10 +104,12 @@ class ProgressBar:
 def summary_line(report: IndexReport, rebuild: bool) -> str:
     """The one line that ends an index run: counts and time."""
     verb = "Rebuilt the index" if rebuild else "Indexed"
+    # Every record read is accounted for: it is in the index now, or listed above as failed.
+    in_index = report.added + report.updated + report.unchanged
     return (
-        f"{verb}: {report.seen:,} records in {report.seconds:.1f} s: {report.added:,} added, "
-        f"{report.updated:,} updated, {report.unchanged:,} unchanged, {report.failed:,} failed"
-        f" ({len(report.warnings):,} notes)."
+        f"{verb}: {report.seen:,} records seen = {in_index:,} indexed + {report.failed:,} failed,"
+        f" in {report.seconds:.1f} s: {report.added:,} added, {report.updated:,} updated,"
+        f" {report.unchanged:,} unchanged, {report.failed:,} failed ({len(report.warnings):,} notes)."
     )
 
 

@@ -13,6 +13,10 @@ BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 LEGACY_ERRORS = "newsarchive-legacy"
+# C0 control bytes that text never holds in bulk (tab, newlines, form feed and ESC excepted).
+CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)])
+# Random bytes (images, archives, compressed data) are about 10% control bytes; text ~0%.
+BINARY_CONTROL_SHARE = 0.05
 
 
 def decode_legacy_bytes(error: UnicodeError) -> tuple[str, int]:
@@ -44,9 +48,12 @@ def split_bom(data: bytes) -> tuple[str | None, bytes]:
 
 
 def looks_binary(data: bytes) -> bool:
-    """True when the data starts NUL-heavy, as binaries do and text (without a BOM) never does."""
+    """True when the data starts NUL- or control-byte-heavy, as binaries do and text never does."""
     sample = data[:SNIFF_BYTES]
-    return sample.count(0) > len(sample) // 100
+    if sample.count(0) > len(sample) // 100:
+        return True
+    controls = len(sample) - len(sample.translate(None, CONTROL_BYTES))
+    return controls > len(sample) * BINARY_CONTROL_SHARE
 
 
 def decode_bytes(data: bytes) -> str:
