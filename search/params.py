@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from search.config import setting
 from search.dates import parse_date_bound
 from search.errors import BadRequest
+from search.limits import check_query_cost
 from search.models import SearchRequest
 
 SORTS = ("relevance", "newest", "oldest")
@@ -35,6 +36,7 @@ def make_search_request(
             f"The query is {len(query)} characters long; shorten it to at most "
             f"{setting('max_query_length')}."
         )
+    check_query_cost(query)
     sort = sort or ("relevance" if query.strip() else "newest")
     if sort not in SORTS:
         raise BadRequest(f"Unknown sort {sort!r}; use one of {', '.join(SORTS)}.")

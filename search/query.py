@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from html import escape
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from search.models import ENTITY_KINDS, Article, Hit, SearchPage, SearchRequest
 from search.schema import document_to_article
 
 SNIPPET_CHARS = 240
+MAX_EXPANDED_TERMS = 100  # words all wildcard and fuzzy terms of a query may stand for
 TEXT_FIELDS = ["title", "body"]
 
 
@@ -82,6 +84,7 @@ def run_search(index: SearchIndex, request: SearchRequest, facet_size: int = 30)
     """Run one search: the page of hits, the total, and facet counts over all matches."""
     searcher, arrays = index.snapshot()
     text_query = parse_query(request.query, searcher.schema)
+    check_expansions(text_query, searcher.reader())
     check_date_range(request)
     matched = matching_documents(searcher, arrays, text_query, request)
     start, end = (request.page - 1) * request.per_page, request.page * request.per_page
@@ -163,6 +166,21 @@ def check_syntax(text: str) -> None:
         raise BadRequest(
             f"The query starts or ends with an operator in {text!r}; add a word to it."
         )
+
+
+def check_expansions(text_query: Any, reader: Any) -> None:
+    """Refuse wildcard and fuzzy terms that stand for more words than a search can afford."""
+    # Each word a wildcard expands to costs ~10 ms on 11,000 articles: `re*` is 826 words.
+    expanded = 0
+    for leaf in text_query.leaves():
+        if isinstance(leaf, whoosh_query.MultiTerm):
+            expanded += sum(1 for _ in islice(leaf.expanded_terms(reader), MAX_EXPANDED_TERMS))
+            if expanded >= MAX_EXPANDED_TERMS:
+                word = str(leaf).split(":", 1)[-1]  # the user's term, without its field
+                raise BadRequest(
+                    f"The wildcard or fuzzy term {word!r} matches too many words "
+                    f"(more than {MAX_EXPANDED_TERMS}); add letters before the * or ?."
+                )
 
 
 def check_date_range(request: SearchRequest) -> None:

@@ -30,6 +30,8 @@ NO_TEXT = (
     "or body, text, content, article or description"
 )
 KEY_NOISE = re.compile(r"[\s_\-]+")
+# Only these become the article's link; javascript:, data: and the like stay in extra as text.
+WEB_URL = re.compile(r"https?://\S+", re.IGNORECASE)
 
 
 class FieldError(ValueError):
@@ -51,8 +53,11 @@ def record_to_article(record: Mapping[str, Any], locator: Locator) -> RawArticle
             key = next((by_alias[a] for a in aliases if a in by_alias), None)
             if key is None:
                 continue
+            value = field_text(name, key, record[key])
+            if name == "url" and value.strip() and not WEB_URL.fullmatch(value.strip()):
+                continue  # not a link a reader can follow: kept in extra, never linked
             used.add(key)
-            found[name] = field_text(name, key, record[key])
+            found[name] = value
     except FieldError as error:
         return RecordError(locator, str(error))
     title, body = found.get("title", "").strip(), found.get("body", "").strip()

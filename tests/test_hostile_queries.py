@@ -1,0 +1,229 @@
+"""Hostile queries: any parameter gives 200 or a 400 that says why, fast; nothing leaks.
+
+Property-based (hypothesis) over every parameter of the search routes and article ids,
+on a real index of the samples plus records full of markup (tests/hostile/markup.jsonl).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import time
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from search.indexer import index_paths
+from search.web import create_app
+from tests.conftest import SAMPLES
+
+MARKUP = Path(__file__).resolve().parent / "hostile" / "markup.jsonl"
+SEARCH_ROUTES = ("/search", "/api/search", "/export.csv", "/feed.atom")
+PARAMETERS = (
+    "actor", "country", "org", "not_actor", "not_country", "not_org",
+    "since", "until", "sort", "page", "actor_op", "country_op", "org_op",
+)  # fmt: skip
+HOSTILE_QUERIES = (
+    "*", "?", "*a*", "**", "a*", "title:*", "[a TO z]", "{a TO}", "[TO b]", "harbour~9",
+    "(" * 400 + "a" + ")" * 400, " OR ".join(f"w{n}*" for n in range(40)),
+    " ".join(f"word{n}" for n in range(150)), "x" * 5000, "record:*", "content_hash:[a TO z]",
+    "NOT NOT NOT a", '"' * 7, "\\", "title:", "::", "\x00\x01", "a" * 999 + "*",
+)  # fmt: skip
+BOUNDED_SECONDS = 5
+# Query syntax pieces, so generated queries reach the parser's corners, not only plain words.
+QUERY_PIECES = st.sampled_from(
+    [
+        "oil", "Peskov", "harbour", "AND", "OR", "NOT", "ANDNOT", "(", ")", '"', "*", "?",
+        "~", "~3", "^2", ":", "title:", "body:", "actor:", "record:", "[", "]", "{", "}",
+        " TO ", "-", "+", "\\", "'", "<script>", "&amp;", "\u202e", "é", "\x00", " ", "  ",
+    ]
+)  # fmt: skip
+QUERIES = st.one_of(st.text(max_size=200), st.lists(QUERY_PIECES, max_size=30).map("".join))
+PROPERTY_SETTINGS = settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+SCRIPT = "<script>alert"
+
+
+@pytest.fixture(scope="module")
+def hostile_app(tmp_path_factory: pytest.TempPathFactory):
+    """The app over a real index of the samples and the markup records."""
+    index_dir = tmp_path_factory.mktemp("hostile-queries")
+    index_paths([SAMPLES, MARKUP], index_dir, workers=1)
+    app = create_app({"INDEX_DIR": str(index_dir)})
+    yield app
+    app.extensions["search_index"].close()
+
+
+@pytest.fixture(scope="module")
+def web(hostile_app):
+    """A test client of the hostile app."""
+    return hostile_app.test_client()
+
+
+def assert_answered(response) -> None:
+    """200, or 400 with a message for the user; never a 500 and never a traceback."""
+    body = response.get_data(as_text=True)
+    assert response.status_code in (200, 400), (response.status_code, body[:300])
+    assert "Traceback" not in body
+    if response.status_code == 400:
+        if response.is_json:
+            assert response.get_json()["error"].strip()
+        else:
+            assert 'class="error"' in body or "<p" in body
+
+
+@PROPERTY_SETTINGS
+@given(query=QUERIES)
+def test_any_query_is_answered_or_refused_with_a_message(web, query: str) -> None:
+    for route in ("/api/search", "/search"):
+        assert_answered(web.get(route, query_string={"q": query}))
+
+
+@PROPERTY_SETTINGS
+@given(name=st.sampled_from(PARAMETERS), values=st.lists(st.text(max_size=80), max_size=3))
+def test_any_parameter_value_is_answered_or_refused(web, name: str, values: list[str]) -> None:
+    for route in SEARCH_ROUTES:
+        assert_answered(web.get(route, query_string=[(name, value) for value in values]))
+
+
+@PROPERTY_SETTINGS
+@given(article_id=st.text(min_size=1, max_size=120))
+def test_any_article_id_is_found_or_not_found(web, article_id: str) -> None:
+    for route in ("/article/", "/api/article/"):
+        response = web.get(route + quote(article_id, safe=""))
+        # An id holding "/" may be redirected to its canonical URL; never an error.
+        assert response.status_code in (200, 308, 404), response.status_code
+        assert "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_costly_queries_are_bounded_or_refused(web, query: str) -> None:
+    started = time.monotonic()
+    response = web.get("/api/search", query_string={"q": query})
+    assert time.monotonic() - started < BOUNDED_SECONDS
+    assert_answered(response)
+
+
+@pytest.mark.parametrize(
+    ("query", "advice"),
+    [
+        ("*", "leave the query empty"),
+        ("*ing", "letters before"),
+        ("[a TO z]", "since and until"),
+        ("harbour~5", "at most ~2"),
+        ("(" * 11 + "oil" + ")" * 11, "at most 10 levels"),
+        (" ".join(["oil"] * 41), "at most 40"),
+        ("content_hash:abc", "cannot be searched"),
+    ],
+)
+def test_costly_query_shapes_are_refused_with_advice(web, query: str, advice: str) -> None:
+    response = web.get("/api/search", query_string={"q": query})
+    assert response.status_code == 400 and advice in response.get_json()["error"]
+
+
+@pytest.mark.parametrize("query", ["coff*", "title:market", '"oil prices"~3', "harbour~1"])
+def test_ordinary_query_syntax_still_works(web, query: str) -> None:
+    assert web.get("/api/search", query_string={"q": query}).status_code == 200
+
+
+def test_markup_in_titles_and_bodies_is_escaped_on_every_page(web) -> None:
+    pages = [web.get("/search?q=markup"), web.get("/search"), web.get("/search?q=alert")]
+    for article_id in ("x1", "x2", "x3"):
+        pages.append(web.get(f"/article/{article_id}"))
+    for page in pages:
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200
+        assert SCRIPT not in html and "<img src=x" not in html and "<svg onload" not in html
+        assert "<iframe" not in html and 'onmouseover="alert' not in html
+    assert "&lt;script&gt;alert(" in web.get("/article/x1").get_data(as_text=True)
+
+
+def test_query_and_filter_echoes_are_escaped(web) -> None:
+    evil = '"><script>alert(1)</script>'
+    for route in ("/search", "/facet/actor"):
+        for key in ("q", "actor", "not_country", "since", "sort", "page", "org_op"):
+            html = web.get(route, query_string={key: evil}).get_data(as_text=True)
+            assert "<script>alert(1)" not in html, (route, key)
+    entity = web.get("/actor/" + quote(evil, safe="")).get_data(as_text=True)
+    assert "<script>alert(1)" not in entity
+
+
+def test_unsafe_source_urls_are_never_links(web) -> None:
+    for page in (web.get("/search?q=markup"), web.get("/article/x1"), web.get("/feed.atom")):
+        assert not re.search(r"""href=["']?\s*javascript:""", page.get_data(as_text=True), re.I)
+    assert web.get("/api/article/x1").get_json()["url"] is None
+
+
+def test_atom_feed_is_well_formed_and_keeps_markup_as_text(web) -> None:
+    feed = web.get("/feed.atom", query_string={"q": "markup <script>"})
+    assert feed.status_code == 200
+    root = ElementTree.fromstring(feed.get_data())
+    titles = [element.text for element in root.iter("{http://www.w3.org/2005/Atom}title")]
+    assert "<script>alert('title')</script> Markup title" in titles
+
+
+def test_csv_export_keeps_markup_as_text_and_defuses_formulas(web) -> None:
+    text = web.get("/export.csv", query_string={"q": "markup"}).get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert "<script>alert('title')</script> Markup title" in {row["title"] for row in rows}
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row.values())
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/search", "/api/search", "/article/x1", "/api/article/x1", "/nope", "/api/search?q=*",
+     "/export.csv", "/feed.atom", "/static/style.css"],
+)  # fmt: skip
+def test_security_headers_on_every_response(web, path: str) -> None:
+    with web.get(path) as response:
+        headers = response.headers
+    policy = headers["Content-Security-Policy"]
+    directives = dict(
+        (part.split()[0], part.split()[1:]) for part in policy.split(";") if part.strip()
+    )
+    assert "'unsafe-inline'" not in directives.get("script-src", directives["default-src"])
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pages_carry_no_inline_script_or_event_handlers(web) -> None:
+    for path in ("/", "/search?q=oil", "/article/x1", "/nope", "/search?q=*"):
+        html = web.get(path).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", html), path
+        assert not re.search(r"<[^>]+\son[a-z]+\s*=", html), path
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../pyproject.toml", "/static/%2e%2e/pyproject.toml",
+        "/static/..%2fpyproject.toml", "/static/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/article/..%2f..%2f..%2fetc%2fpasswd", "/api/article/%2e%2e%2fpyproject.toml",
+        "/actor/..%2f..%2fetc%2fpasswd", "/country/../../etc/passwd",
+        "/facet/..%2f..%2fetc%2fpasswd", "/..%2f..%2fetc%2fpasswd", "//etc/passwd",
+    ],
+)  # fmt: skip
+def test_no_path_traversal_through_any_route(web, path: str) -> None:
+    response = web.get(path)
+    body = response.get_data(as_text=True)
+    assert response.status_code in (400, 404), (path, response.status_code)
+    assert "[build-system]" not in body and "root:x:" not in body
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query", HOSTILE_QUERIES[:12])
+def test_costly_queries_are_bounded_on_the_reuters_index(reuters_index: Path, query: str) -> None:
+    app = create_app({"INDEX_DIR": str(reuters_index)})
+    try:
+        started = time.monotonic()
+        response = app.test_client().get("/api/search", query_string={"q": query})
+        assert time.monotonic() - started < BOUNDED_SECONDS
+        assert_answered(response)
+    finally:
+        app.extensions["search_index"].close()
