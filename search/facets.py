@@ -7,14 +7,15 @@ search (about a second on Reuters-21578); here each facet field becomes two arra
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 from whoosh import query as whoosh_query
 
-from search.models import ENTITY_KINDS, FacetValue, SearchRequest
+from search.models import ENTITY_KINDS, FacetValue, RelatedValue, SearchRequest
 from search.schema import FACET_FIELDS
 
 UNDATED = "undated"
@@ -55,6 +56,7 @@ class ArchiveArrays:
     columns: dict[str, FacetColumn]
     timestamps: np.ndarray  # seconds since 1970, UTC; 0 for undated articles
     dated: np.ndarray  # bool
+    day_known: dict[int, bool] = field(default_factory=dict, compare=False)
 
     def within(self, since: datetime | None, until: datetime | None) -> np.ndarray:
         """Documents dated inside [since, until]; undated ones never are."""
@@ -139,13 +141,15 @@ def rank_dates(counts: dict[str, int]) -> list[FacetValue]:
 
 
 def entity_filter(request: SearchRequest) -> whoosh_query.Query | None:
-    """Selected facet values as a filter: every selected value must be present."""
-    terms = [
-        whoosh_query.Term(FACET_FIELDS[kind], value)
-        for kind in ENTITY_KINDS
-        for value in request.included(kind)
-    ]
-    return whoosh_query.And(terms) if terms else None
+    """Selected facet values as a filter: all of a facet's values, or any with its OR switch."""
+    clauses: list[whoosh_query.Query] = []
+    for kind in ENTITY_KINDS:
+        terms = [whoosh_query.Term(FACET_FIELDS[kind], value) for value in request.included(kind)]
+        if len(terms) > 1 and request.operator(kind) == "or":
+            clauses.append(whoosh_query.Or(terms))
+        else:
+            clauses.extend(terms)
+    return whoosh_query.And(clauses) if clauses else None
 
 
 def entity_mask(request: SearchRequest) -> whoosh_query.Query | None:
@@ -156,3 +160,89 @@ def entity_mask(request: SearchRequest) -> whoosh_query.Query | None:
         for value in request.excluded(kind)
     ]
     return whoosh_query.Or(terms) if terms else None
+
+
+SECONDS_PER_DAY = 86_400
+MONTH_SPAN_DAYS = 31
+MIN_TOGETHER = 3
+RELATED_SIZE = 10
+
+
+def spans_one_month(request: SearchRequest) -> bool:
+    """True when since and until lie within one calendar month: the histogram shows days."""
+    since, until = request.since, request.until
+    if since is None or until is None:
+        return False
+    return (since.year, since.month) == (until.year, until.month)
+
+
+def count_days(searcher: Any, arrays: ArchiveArrays, matched: np.ndarray) -> list[FacetValue]:
+    """Matched articles per day (YYYY-MM-DD), only those whose day is known, in time order."""
+    candidates = np.flatnonzero(matched & arrays.dated)
+    candidates = candidates[known_day(searcher, arrays, candidates)]
+    days = arrays.timestamps[candidates] // SECONDS_PER_DAY
+    numbers, counts = np.unique(days, return_counts=True)
+    labels = numbers.astype("datetime64[D]").astype(str)
+    return [FacetValue(str(label), int(count)) for label, count in zip(labels, counts, strict=True)]
+
+
+def known_day(searcher: Any, arrays: ArchiveArrays, documents: np.ndarray) -> np.ndarray:
+    """Which documents have a known day: only midnight on a 1st can be a month- or year-only date.
+
+    The timestamp alone settles every other document; the few ambiguous ones are looked up
+    once in their stored record and remembered for the searcher's lifetime.
+    """
+    stamps = arrays.timestamps[documents]
+    midnight = stamps % SECONDS_PER_DAY == 0
+    first = stamps.astype("datetime64[s]").astype("datetime64[D]") == stamps.astype(
+        "datetime64[s]"
+    ).astype("datetime64[M]").astype("datetime64[D]")
+    known = ~(midnight & first)
+    for position in np.flatnonzero(~known):
+        document = int(documents[position])
+        if document not in arrays.day_known:
+            precision = searcher.stored_fields(document)["record"].get("precision")
+            arrays.day_known[document] = precision in ("day", "time")
+        known[position] = arrays.day_known[document]
+    return known
+
+
+def documents_with(column: FacetColumn, value: str, size: int) -> np.ndarray | None:
+    """A boolean array of the documents carrying `value`, or None when no document does."""
+    position = bisect_left(column.values, value)
+    if position == len(column.values) or column.values[position] != value:
+        return None
+    mask = np.zeros(size, dtype=bool)
+    mask[column.documents[column.value_ids == position]] = True
+    return mask
+
+
+def related_values(
+    arrays: ArchiveArrays, kind: str, value: str, mask: np.ndarray, size: int = RELATED_SIZE
+) -> dict[str, list[RelatedValue]]:
+    """Entity values seen with the masked documents, ranked by lift over chance.
+
+    Lift is P(value | entity) / P(value): 1 means as often as chance would have it. Pairs
+    seen together fewer than a few times are noise and left out; the threshold shrinks for
+    entities with only a handful of articles so that they still show something.
+    """
+    total = int(mask.sum())
+    documents = len(arrays.timestamps)
+    minimum = min(MIN_TOGETHER, max(1, total // 5))
+    related: dict[str, list[RelatedValue]] = {}
+    for name in ENTITY_KINDS:
+        column = arrays.columns[name]
+        width = len(column.values)
+        together = np.bincount(column.value_ids[mask[column.documents]], minlength=width)
+        frequency = np.bincount(column.value_ids, minlength=width)
+        lift = together * documents / np.maximum(frequency * total, 1)
+        eligible = together >= minimum
+        if name == kind:
+            eligible[bisect_left(column.values, value)] = False  # the entity itself
+        chosen = np.flatnonzero(eligible)
+        order = np.lexsort((-together[chosen], -lift[chosen]))[:size]
+        related[name] = [
+            RelatedValue(name, column.values[i], int(together[i]), round(float(lift[i]), 2))
+            for i in chosen[order]
+        ]
+    return related

@@ -122,6 +122,9 @@ class SearchRequest:
     not_actor: list[str] = field(default_factory=list)
     not_country: list[str] = field(default_factory=list)
     not_org: list[str] = field(default_factory=list)
+    actor_op: Literal["and", "or"] = "and"
+    country_op: Literal["and", "or"] = "and"
+    org_op: Literal["and", "or"] = "and"
     since: datetime | None = None
     until: datetime | None = None
     sort: Literal["relevance", "newest", "oldest"] = "relevance"
@@ -135,6 +138,10 @@ class SearchRequest:
     def excluded(self, kind: EntityKind) -> list[str]:
         """Excluded values of one facet."""
         return {"actor": self.not_actor, "country": self.not_country, "org": self.not_org}[kind]
+
+    def operator(self, kind: EntityKind) -> Literal["and", "or"]:
+        """How several selected values of one facet combine: all of them, or any."""
+        return {"actor": self.actor_op, "country": self.country_op, "org": self.org_op}[kind]
 
 
 @dataclass
@@ -167,10 +174,35 @@ class SearchPage:
     total: int
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
+    days: list[FacetValue] = field(default_factory=list)  # when the range is one month
 
     @property
     def page_count(self) -> int:
         return max(1, -(-self.total // self.request.per_page))
+
+
+@dataclass
+class RelatedValue:
+    """An entity value seen with another one, and how much more often than chance."""
+
+    kind: EntityKind
+    value: str
+    together: int
+    lift: float
+
+
+@dataclass
+class EntityProfile:
+    """What the archive says about one actor, country or organisation."""
+
+    kind: EntityKind
+    name: str
+    total: int
+    first_seen: str | None
+    last_seen: str | None
+    months: list[FacetValue]
+    related: dict[str, list[RelatedValue]]
+    latest: list[Hit]
 
 
 @dataclass
@@ -183,6 +215,10 @@ class IndexReport:
     failures: list[RecordError] = field(default_factory=list)
     warnings: list[RecordError] = field(default_factory=list)
     seconds: float = 0.0
+    cached: int = 0  # articles whose entities came from the extraction cache
+    stage: str = ""  # what the run is doing now, for a progress display
+    done: int = 0  # articles through the current stage
+    todo: int = 0  # articles the run writes
 
     @property
     def failed(self) -> int:

@@ -11,6 +11,7 @@ from search.limits import check_query_cost
 from search.models import SearchRequest
 
 SORTS = ("relevance", "newest", "oldest")
+OPERATORS = ("and", "or")
 MAX_VALUES = 20
 
 
@@ -23,6 +24,9 @@ def make_search_request(
     not_actor: Sequence[str] = (),
     not_country: Sequence[str] = (),
     not_org: Sequence[str] = (),
+    actor_op: str | None = None,
+    country_op: str | None = None,
+    org_op: str | None = None,
     since: str | None = None,
     until: str | None = None,
     sort: str | None = None,
@@ -48,6 +52,9 @@ def make_search_request(
         not_actor=_values("not_actor", not_actor),
         not_country=_values("not_country", not_country),
         not_org=_values("not_org", not_org),
+        actor_op=parse_operator("actor_op", actor_op),  # type: ignore[arg-type]
+        country_op=parse_operator("country_op", country_op),  # type: ignore[arg-type]
+        org_op=parse_operator("org_op", org_op),  # type: ignore[arg-type]
         since=parse_date_bound(since, upper=False) if since and since.strip() else None,
         until=parse_date_bound(until, upper=True) if until and until.strip() else None,
         sort=sort,  # type: ignore[arg-type]
@@ -70,6 +77,15 @@ def parse_page(page: str | int | None) -> int:
             "or narrow the search."
         )
     return number
+
+
+def parse_operator(name: str, value: str | None) -> str:
+    """How a facet's selected values combine: 'and' (the default) or 'or'."""
+    if value is None or value.strip() == "":
+        return "and"
+    if value.strip().lower() not in OPERATORS:
+        raise BadRequest(f"Unknown {name} {value!r}; use {name}=and or {name}=or.")
+    return value.strip().lower()
 
 
 def _values(name: str, values: Sequence[str]) -> list[str]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from collections import Counter
 from html import escape
 from itertools import islice
 from pathlib import Path
@@ -15,13 +17,36 @@ from whoosh import query as whoosh_query
 from whoosh.qparser import MultifieldParser
 
 from search.errors import BadRequest, IndexMissing, NotFound
-from search.facets import ArchiveArrays, build_arrays, count_facets, matching_documents
+from search.facets import (
+    ArchiveArrays,
+    build_arrays,
+    count_days,
+    count_facets,
+    documents_with,
+    matching_documents,
+    related_values,
+    spans_one_month,
+)
 from search.layout import current_generation
-from search.models import ENTITY_KINDS, Article, Hit, SearchPage, SearchRequest
+from search.models import (
+    ENTITY_KINDS,
+    Article,
+    EntityKind,
+    EntityProfile,
+    Hit,
+    SearchPage,
+    SearchRequest,
+)
 from search.schema import document_to_article
 
 SNIPPET_CHARS = 240
 MAX_EXPANDED_TERMS = 100  # words all wildcard and fuzzy terms of a query may stand for
+LATEST_SIZE = 10
+SUGGESTION_DISTANCE = 2
+MIN_RESPELL_LENGTH = 4
+LONG_WORD = 6
+# Plain words outside quotes and field prefixes; only these are respelt.
+WORD = re.compile(r'(?<![\w:*"?])[A-Za-z]+(?![\w:*?])')
 TEXT_FIELDS = ["title", "body"]
 
 
@@ -96,7 +121,93 @@ def run_search(index: SearchIndex, request: SearchRequest, facet_size: int = 30)
         page = _highlightable(searcher, text_query, documents[start:end].tolist())
     total = int(matched.sum())
     hits = [make_hit(fields, snippet) for fields, snippet in _with_snippets(page)]
-    return SearchPage(request, total, hits, count_facets(arrays.columns, matched, facet_size))
+    facets = count_facets(arrays.columns, matched, facet_size)
+    days = count_days(searcher, arrays, matched) if spans_one_month(request) else []
+    return SearchPage(request, total, hits, facets, days)
+
+
+def list_hits(index: SearchIndex, request: SearchRequest, limit: int) -> list[Hit]:
+    """Up to `limit` matches in the request's order, without highlighting: for exports."""
+    searcher, arrays = index.snapshot()
+    text_query = parse_query(request.query, searcher.schema)
+    check_expansions(text_query, searcher.reader())
+    check_date_range(request)
+    matched = matching_documents(searcher, arrays, text_query, request)
+    if request.sort == "relevance" and request.query.strip():
+        results = searcher.search(text_query, filter=_filter_set(matched, request), limit=limit)
+        documents = [hit.docnum for hit in results]
+    else:
+        ordered = arrays.by_date(np.flatnonzero(matched), request.sort != "oldest", limit)
+        documents = ordered[:limit].tolist()
+    return [make_hit(searcher.stored_fields(d), None) for d in documents]
+
+
+def suggest_query(index: SearchIndex, text: str) -> str | None:
+    """The query with each word the index does not know respelt as a close one it does."""
+    searcher = index.searcher()
+    changed = False
+
+    def respell(match: re.Match[str]) -> str:
+        nonlocal changed
+        word = match.group(0)
+        better = respell_word(searcher, word)
+        changed = changed or better is not None
+        return better or word
+
+    suggestion = WORD.sub(respell, text)
+    return suggestion if changed else None
+
+
+def respell_word(searcher: Any, word: str) -> str | None:
+    """A known word close to an unknown one, as it is written in the articles; else None."""
+    if word in ("AND", "OR", "NOT") or len(word) < MIN_RESPELL_LENGTH:
+        return None
+    analyzer = searcher.schema["body"].analyzer
+    stems = [token.text for token in analyzer(word)]
+    if len(stems) != 1 or searcher.doc_frequency("body", stems[0]):
+        return None
+    # One edit is already a lot in a short word: 'boats' is not 'but'.
+    distance = SUGGESTION_DISTANCE if len(word) >= LONG_WORD else 1
+    corrector = searcher.corrector("body")
+    for stem in corrector.suggest(stems[0], limit=3, maxdist=distance, prefix=1):
+        surface = surface_form(searcher, stem)
+        if surface:
+            return surface.capitalize() if word[0].isupper() else surface
+    return None
+
+
+def surface_form(searcher: Any, stem: str) -> str | None:
+    """How the articles write an indexed stem: its commonest form in one article holding it."""
+    analyzer = searcher.schema["body"].analyzer
+    for document in searcher.postings("body", stem).all_ids():
+        body = searcher.stored_fields(document)["body"]
+        forms = Counter(
+            token.original.lower()
+            for token in analyzer(body, keeporiginal=True)
+            if token.text == stem
+        )
+        return forms.most_common(1)[0][0] if forms else None
+    return None
+
+
+def profile_entity(index: SearchIndex, kind: EntityKind, name: str) -> EntityProfile:
+    """An entity's article count, first and last dates, months, company it keeps, latest news."""
+    _, arrays = index.snapshot()
+    mask = documents_with(arrays.columns[kind], name, len(arrays.timestamps))
+    if mask is None:
+        raise NotFound(f"No article mentions {name!r}; check the spelling or search for it.")
+    newest = run_search(index, entity_request(kind, name, "newest", LATEST_SIZE), 0)
+    oldest = run_search(index, entity_request(kind, name, "oldest", 1), 0)
+    return EntityProfile(
+        kind=kind,
+        name=name,
+        total=newest.total,
+        first_seen=oldest.hits[0].date if oldest.hits else None,
+        last_seen=newest.hits[0].date if newest.hits else None,
+        months=newest.facets["date"],
+        related=related_values(arrays, kind, name, mask),
+        latest=newest.hits,
+    )
 
 
 def _filter_set(matched: Any, request: SearchRequest) -> set[int] | None:
@@ -235,3 +346,10 @@ def collect_stats(index: SearchIndex, top: int = 10) -> dict[str, Any]:
         "orgs": [vars(v) for v in page.facets["org"]],
         "months": len([v for v in page.facets["date"] if v.value != "undated"]),
     }
+
+
+def entity_request(kind: EntityKind, name: str, sort: str, per_page: int) -> SearchRequest:
+    """A request for every article carrying one entity value."""
+    request = SearchRequest(sort=sort, per_page=per_page)  # type: ignore[arg-type]
+    request.included(kind).append(name)
+    return request
