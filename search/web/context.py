@@ -3,34 +3,25 @@
 from __future__ import annotations
 
 import re
-from calendar import month_abbr
 from collections import defaultdict
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import url_for
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from search.config import setting
 from search.dates import format_date
 from search.models import Article, FacetValue, Mention, SearchPage
+from search.web.arguments import entity_url, link, query_string
+from search.web.histogram import histogram_context
 
 FACET_LABELS = {"actor": "People", "country": "Countries", "org": "Organisations"}
 KIND_LABELS = {"actor": "Person", "country": "Country", "org": "Organisation"}
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest"}
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-
-
-def link(args: MultiDict, *, add: tuple = (), remove: tuple = (), drop: tuple = ()) -> str:
-    """The search URL with some (key, value) pairs added or removed; always back to page 1."""
-    pairs = [
-        (k, v)
-        for k, v in args.items(multi=True)
-        if (k, v) not in remove and k not in drop and k != "page"
-    ]
-    pairs += [pair for pair in add if pair not in pairs]
-    query = urlencode([(k, v) for k, v in pairs if v != ""])
-    return url_for("web.search_page") + (f"?{query}" if query else "")
+MAX_HIT_CHIPS = 6
+PAGE_WINDOW = 3
 
 
 def search_context(page: SearchPage | None, args: MultiDict) -> dict[str, Any]:
@@ -43,17 +34,21 @@ def search_context(page: SearchPage | None, args: MultiDict) -> dict[str, Any]:
         "active": active_filters(args),
         # The search box keeps the active filters when the words change.
         "hidden": [(k, v) for k, v in args.items(multi=True) if k not in ("q", "page")],
+        "date_hidden": [
+            (k, v) for k, v in args.items(multi=True) if k not in ("since", "until", "page")
+        ],
         "clear_url": url_for("web.search_page"),
-        "json_url": url_for("web.search_api") + _query_string(args),
+        "exports": export_links(args),
         "page": page,
         "error": None,
+        "suggestion": None,
     }
     if page is None:
         return context
     context.update(
         hits=[hit_context(hit) for hit in page.hits],
         facets=[facet_context(name, page.facets[name], args) for name in FACET_LABELS],
-        years=date_context(page.facets["date"], args),
+        histogram=histogram_context(page, args),
         sorts=[
             {
                 "label": label,
@@ -67,86 +62,92 @@ def search_context(page: SearchPage | None, args: MultiDict) -> dict[str, Any]:
     return context
 
 
+def export_links(args: MultiDict) -> list[dict[str, str]]:
+    """The same search as JSON, CSV and an Atom feed."""
+    pairs = [(k, v) for k, v in args.items(multi=True) if k != "page"]
+    return [
+        {"label": "JSON", "url": url_for("web.search_api") + query_string(pairs)},
+        {"label": "CSV", "url": url_for("web.export_csv") + query_string(pairs)},
+        {"label": "Atom feed", "url": url_for("web.export_atom") + query_string(pairs)},
+    ]
+
+
+def suggestion_link(args: MultiDict, suggestion: str) -> dict[str, str]:
+    """'Did you mean': the respelt query with the same filters."""
+    return {"text": suggestion, "url": link(args, add=(("q", suggestion),), drop=("q",))}
+
+
 def hit_context(hit: Any) -> dict[str, Any]:
     """One result with its safe snippet and links for its entity chips."""
-    chips = [
-        {"kind": kind, "value": value, "url": link(MultiDict(), add=((kind, value),))}
-        for kind, values in (("actor", hit.actors), ("country", hit.countries), ("org", hit.orgs))
-        for value in values[:6]
-    ]
     # The snippet is escaped by the highlighter; only its <mark> tags are markup.
     return {
         **vars(hit),
         "snippet": Markup(hit.snippet),
         "article_url": url_for("web.article_page", article_id=hit.id),
-        "chips": chips,
+        "chips": hit_chips(hit),
     }
+
+
+def hit_chips(hit: Any) -> list[dict[str, str]]:
+    """A hit's first entity values, each linking to its entity page."""
+    return [
+        {"kind": kind, "value": value, "url": entity_url(kind, value)}
+        for kind, values in (("actor", hit.actors), ("country", hit.countries), ("org", hit.orgs))
+        for value in values[:MAX_HIT_CHIPS]
+    ]
 
 
 def facet_context(name: str, values: list[FacetValue], args: MultiDict) -> dict[str, Any]:
-    """One entity facet: values with counts, each with its include and exclude links."""
-    selected = set(args.getlist(name))
-    excluded = set(args.getlist(f"not_{name}"))
-    rows = []
-    for value in values:
-        is_selected = value.value in selected
-        pair = (name, value.value)
-        rows.append(
-            {
-                "value": value.value,
-                "count": value.count,
-                "selected": is_selected,
-                "toggle_url": link(args, remove=(pair,))
-                if is_selected
-                else link(args, add=(pair,)),
-                "exclude_url": link(args, add=((f"not_{name}", value.value),)),
-            }
-        )
-    return {"name": name, "label": FACET_LABELS[name], "values": rows, "excluded": sorted(excluded)}
-
-
-def date_context(values: list[FacetValue], args: MultiDict) -> list[dict[str, Any]]:
-    """Years with their months; each links to a since/until range for that period."""
-    months: dict[str, list[FacetValue]] = defaultdict(list)
-    for value in values:
-        months[value.value[:4] if value.value != "undated" else "undated"].append(value)
-    years = []
-    for year, entries in months.items():
-        years.append(
-            {
-                "label": "Undated" if year == "undated" else year,
-                "count": sum(e.count for e in entries),
-                "url": None if year == "undated" else _period_link(args, year),
-                "selected": args.get("since") == year and args.get("until") == year,
-                "months": [] if year == "undated" else [_month(args, e) for e in entries],
-            }
-        )
-    return years
-
-
-def _month(args: MultiDict, value: FacetValue) -> dict[str, Any]:
-    if len(value.value) == 4:
-        return {"label": "month unknown", "count": value.count, "url": None, "selected": False}
-    label = month_abbr[int(value.value[5:7])]
-    selected = args.get("since") == value.value and args.get("until") == value.value
+    """One entity facet: values with counts and their links, the AND/OR switch, more…"""
     return {
-        "label": label,
-        "count": value.count,
-        "url": _period_link(args, value.value),
-        "selected": selected,
+        "name": name,
+        "label": FACET_LABELS[name],
+        "values": [facet_row(name, value, args) for value in values],
+        "operator": operator_switch(name, args),
+        "more_url": link(args, endpoint="web.facet_page", kind=name),
     }
 
 
-def _period_link(args: MultiDict, period: str) -> str:
-    return link(args, add=(("since", period), ("until", period)), drop=("since", "until"))
+def facet_row(name: str, value: FacetValue, args: MultiDict) -> dict[str, Any]:
+    """One facet value: toggle (include), exclude and entity-page links."""
+    pair = (name, value.value)
+    selected = value.value in args.getlist(name)
+    return {
+        "value": value.value,
+        "count": value.count,
+        "selected": selected,
+        "toggle_url": link(args, remove=(pair,)) if selected else link(args, add=(pair,)),
+        "exclude_url": link(args, add=((f"not_{name}", value.value),), remove=(pair,)),
+        "entity_url": entity_url(name, value.value),
+    }
+
+
+def operator_switch(name: str, args: MultiDict) -> list[dict[str, Any]] | None:
+    """'Match all' / 'match any' links for a facet with selected values."""
+    if not args.getlist(name):
+        return None
+    key = f"{name}_op"
+    current = (args.get(key) or "and").lower()
+    return [
+        {
+            "label": label,
+            "url": link(args, add=((key, value),) if value == "or" else (), drop=(key,)),
+            "selected": current == value,
+        }
+        for value, label in (("and", "all"), ("or", "any"))
+    ]
 
 
 def active_filters(args: MultiDict) -> list[dict[str, str]]:
     """A removable chip for every active filter."""
     chips = []
     for kind, label in KIND_LABELS.items():
+        any_of = (args.get(f"{kind}_op") or "").lower() == "or" and len(args.getlist(kind)) > 1
         for value in args.getlist(kind):
-            chips.append({"label": f"{label}: {value}", "url": link(args, remove=((kind, value),))})
+            prefix = f"{label} (any of)" if any_of else label
+            chips.append(
+                {"label": f"{prefix}: {value}", "url": link(args, remove=((kind, value),))}
+            )
         for value in args.getlist(f"not_{kind}"):
             pair = (f"not_{kind}", value)
             chips.append(
@@ -159,24 +160,22 @@ def active_filters(args: MultiDict) -> list[dict[str, str]]:
 
 
 def pagination(page: SearchPage, args: MultiDict) -> dict[str, Any]:
-    """Previous/next links and a window of page numbers around the current one."""
-    current, last = page.request.page, page.page_count
+    """Previous/next, first/last links and a window of page numbers around the current one."""
+    current, last = page.request.page, min(page.page_count, setting("max_page"))
 
     def to(number: int) -> str:
         base = link(args)
         return base + ("&" if "?" in base else "?") + f"page={number}"
 
-    window = range(max(1, current - 3), min(last, current + 3) + 1)
+    window = range(max(1, current - PAGE_WINDOW), min(last, current + PAGE_WINDOW) + 1)
     return {
         "prev_url": to(current - 1) if current > 1 else None,
         "next_url": to(current + 1) if current < last else None,
+        "first_url": to(1) if window.start > 1 else None,
+        "last_url": to(last) if window.stop <= last else None,
+        "last": last,
         "links": [{"number": n, "url": to(n), "current": n == current} for n in window],
     }
-
-
-def _query_string(args: MultiDict) -> str:
-    query = urlencode(list(args.items(multi=True)))
-    return f"?{query}" if query else ""
 
 
 def article_context(article: Article, args: MultiDict) -> dict[str, Any]:
@@ -225,7 +224,7 @@ def segments(body: str, start: int, end: int, mentions: list[Mention]) -> list[d
                 "text": body[mention.start : mention.end],
                 "kind": mention.kind,
                 "canonical": mention.canonical,
-                "url": link(MultiDict(), add=((mention.kind, mention.canonical),)),
+                "url": entity_url(mention.kind, mention.canonical),
             }
         )
         position = mention.end
@@ -244,7 +243,8 @@ def entity_table(mentions: list[Mention], article: Article) -> list[dict[str, An
         rows = [
             {
                 "value": value,
-                "url": link(MultiDict(), add=((kind, value),)),
+                "url": entity_url(kind, value),
+                "filter_url": link(MultiDict(), add=((kind, value),)),
                 "surfaces": dict(surfaces[(kind, value)]),
             }
             for value in values

@@ -1,4 +1,4 @@
-"""Routes: the search page and its JSON twin, and the article page and its JSON twin."""
+"""Routes: search (HTML, JSON, CSV, Atom), facet and entity pages, articles."""
 
 from __future__ import annotations
 
@@ -6,14 +6,26 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
-from search.errors import BadRequest
-from search.params import make_search_request
-from search.query import SearchIndex, get_article, run_search
+from search.config import setting
+from search.errors import BadRequest, NotFound
+from search.models import SearchPage
+from search.query import (
+    SearchIndex,
+    get_article,
+    list_hits,
+    profile_entity,
+    run_search,
+    suggest_query,
+)
 from search.render import article_to_json, page_to_json
-from search.web.context import article_context, search_context
+from search.web.arguments import link, request_from_args
+from search.web.context import FACET_LABELS, article_context, search_context, suggestion_link
+from search.web.exports import atom_response, csv_response, opensearch_response
+from search.web.profiles import entity_context, facet_page_context
 
 blueprint = Blueprint("web", __name__)
-LIST_PARAMS = ("actor", "country", "org", "not_actor", "not_country", "not_org")
+FEED_SIZE = 50
+ALL_VALUES = 10**9
 
 
 def search_index() -> SearchIndex:
@@ -27,11 +39,15 @@ def search_index() -> SearchIndex:
 def search_page() -> Any:
     """The search page; a bad query is shown under the search box with status 400."""
     try:
-        context = search_context(run_search_from_args(), request.args)
+        page = run_search_from_args()
     except BadRequest as error:
         context = search_context(None, request.args)
         context["error"] = error.message
         return render_template("search.html", **context), 400
+    context = search_context(page, request.args)
+    if page.total == 0 and page.request.query.strip():
+        suggestion = suggest_query(search_index(), page.request.query)
+        context["suggestion"] = suggestion and suggestion_link(request.args, suggestion)
     return render_template("search.html", **context)
 
 
@@ -39,6 +55,47 @@ def search_page() -> Any:
 def search_api() -> Any:
     """The search as JSON, in the shape DESIGN.md fixes."""
     return jsonify(page_to_json(run_search_from_args()))
+
+
+@blueprint.route("/export.csv")
+def export_csv() -> Any:
+    """Every match (up to the export limit) as CSV, in the page's order."""
+    search_request = request_from_args(request.args, current_app.config["PER_PAGE"])
+    return csv_response(list_hits(search_index(), search_request, setting("export_limit")))
+
+
+@blueprint.route("/feed.atom")
+def export_atom() -> Any:
+    """The newest matches as an Atom feed."""
+    search_request = request_from_args(request.args, FEED_SIZE, sort="newest", page=None)
+    page = run_search(search_index(), search_request, facet_size=0)
+    query = page.request.query.strip()
+    title = f"newsarchive: {query}" if query else "newsarchive: newest articles"
+    html_url = request.host_url.rstrip("/") + link(request.args)
+    return atom_response(title, page.hits, request.url, html_url)
+
+
+@blueprint.route("/opensearch.xml")
+def opensearch() -> Any:
+    """The OpenSearch description linked from every page's head."""
+    return opensearch_response()
+
+
+@blueprint.route("/facet/<kind>")
+def facet_page(kind: str) -> Any:
+    """All values of one facet for the current search, with counts and a filter box."""
+    if kind not in FACET_LABELS:
+        raise NotFound(f"There is no facet {kind!r}; use actor, country or org.")
+    search_request = request_from_args(request.args, 1, page=None)
+    page = run_search(search_index(), search_request, facet_size=ALL_VALUES)
+    return render_template("facet.html", **facet_page_context(kind, page, request.args))
+
+
+@blueprint.route("/<any(actor, country, org):kind>/<path:name>")
+def entity_page(kind: str, name: str) -> Any:
+    """One actor, country or organisation: counts, timeline, company it keeps, latest news."""
+    profile = profile_entity(search_index(), kind, name)  # type: ignore[arg-type]
+    return render_template("entity.html", **entity_context(profile))
 
 
 @blueprint.route("/article/<article_id>")
@@ -54,16 +111,7 @@ def article_api(article_id: str) -> Any:
     return jsonify(article_to_json(get_article(search_index(), article_id)))
 
 
-def run_search_from_args() -> Any:
+def run_search_from_args() -> SearchPage:
     """Read the URL's parameters and run the search they describe."""
-    args = request.args
-    search_request = make_search_request(
-        args.get("q", ""),
-        **{name: args.getlist(name) for name in LIST_PARAMS},
-        since=args.get("since"),
-        until=args.get("until"),
-        sort=args.get("sort"),
-        page=args.get("page"),
-        per_page=current_app.config["PER_PAGE"],
-    )
+    search_request = request_from_args(request.args, current_app.config["PER_PAGE"])
     return run_search(search_index(), search_request, current_app.config["FACET_SIZE"])
