@@ -15,6 +15,7 @@ from search.web.arguments import link
 CHART_WIDTH = 260
 CHART_HEIGHT = 72
 BAR_GAP = 1
+MIN_SLOTS = 12
 MAX_FILLED_YEARS = 80  # longer spans show only the years that have articles
 
 
@@ -78,7 +79,7 @@ def layout(bars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Give each bar its x, width, y and height inside the chart."""
     if not bars:
         return bars
-    slot = CHART_WIDTH / len(bars)
+    slot = CHART_WIDTH / max(len(bars), MIN_SLOTS)  # a lone bar should not fill the chart
     tallest = max(bar["count"] for bar in bars) or 1
     for number, bar in enumerate(bars):
         height = round(CHART_HEIGHT * bar["count"] / tallest, 1)
