@@ -38,7 +38,10 @@ def exported(client, **params) -> list[dict[str, str]]:
 
 def hrefs(html: str, css_class: str) -> list[str]:
     """The (unescaped) href of every <a> with a class."""
-    pattern = rf'<a[^>]*class="{css_class}"[^>]*href="([^"]*)"|<a[^>]*href="([^"]*)"[^>]*class="{css_class}"'
+    pattern = (
+        rf'<a[^>]*class="{css_class}"[^>]*href="([^"]*)"'
+        rf'|<a[^>]*href="([^"]*)"[^>]*class="{css_class}"'
+    )
     return [(a or b).replace("&amp;", "&") for a, b in re.findall(pattern, html)]
 
 
