@@ -43,20 +43,23 @@ def new_generation(index_dir: Path) -> Path:
 
 def make_current(index_dir: Path, generation: Path) -> None:
     """Point `current` at a finished generation in one atomic rename."""
+    previous = current_generation(index_dir)
     temporary = index_dir / f".{CURRENT}.{os.getpid()}"
     if temporary.is_symlink() or temporary.exists():
         temporary.unlink()
     temporary.symlink_to(generation.relative_to(index_dir))
     os.replace(temporary, index_dir / CURRENT)
-    _remove_old_generations(index_dir, keep={generation})
+    _remove_old_generations(index_dir, keep={generation, previous})
 
 
-def _remove_old_generations(index_dir: Path, keep: set[Path]) -> None:
-    # The newest previous generation stays: a reader may still be opening it.
-    generations = sorted((index_dir / GENERATIONS).iterdir(), key=lambda p: p.stat().st_mtime)
-    previous = [g for g in generations if g not in keep]
-    for stale in previous[:-1]:
-        shutil.rmtree(stale, ignore_errors=True)
+def _remove_old_generations(index_dir: Path, keep: set[Path | None]) -> None:
+    # The generation live until now stays: readers may still be searching it. Everything
+    # else goes, including the half-written generations of indexers that were killed;
+    # the caller holds the writer lock, so no other indexer is writing one right now.
+    kept = {path.resolve() for path in keep if path is not None}
+    for stale in (index_dir / GENERATIONS).iterdir():
+        if stale.resolve() not in kept:
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 @contextmanager

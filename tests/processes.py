@@ -8,6 +8,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 PROJECT = Path(__file__).resolve().parents[1]
 SERVER_START_SECONDS = 60
@@ -96,6 +97,13 @@ class Server:
 
     process: subprocess.Popen[str]
     base: str
+    log: IO[str]
+
+    def output(self) -> str:
+        """What the server has printed so far."""
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
 
     def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
         """GET a path: status, headers and body, HTTP errors included."""
@@ -115,34 +123,37 @@ class Server:
 def running_server(index_dir: Path, *extra: str) -> Iterator[Server]:
     """`newsarchive serve` on a free loopback port, stopped (by its own pid) afterwards."""
     port = free_port()
-    process = subprocess.Popen(
-        cli_command("serve", "--port", str(port), "--index-dir", index_dir, *extra),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=cli_environment(),
-        cwd=PROJECT,
-    )
-    server = Server(process, f"http://127.0.0.1:{port}")
-    try:
-        wait_until_listening(process, port)
-        yield server
-    finally:
-        process.terminate()
+    # A file, not a pipe: nobody reads the log while the server runs, and a full pipe blocks.
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(
+            cli_command("serve", "--port", str(port), "--index-dir", index_dir, *extra),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=cli_environment(),
+            cwd=PROJECT,
+        )
+        server = Server(process, f"http://127.0.0.1:{port}", log)
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            wait_until_listening(server, port)
+            yield server
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
-def wait_until_listening(process: subprocess.Popen[str], port: int) -> None:
+def wait_until_listening(server: Server, port: int) -> None:
     """Block until the server accepts connections; fail with its output if it died."""
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            raise AssertionError(f"the server exited with {process.returncode}: {output}")
+        if server.process.poll() is not None:
+            raise AssertionError(
+                f"the server exited with {server.process.returncode}: {server.output()}"
+            )
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
                 return
