@@ -199,11 +199,16 @@ def serve(host: str, port: int, threads: int, index_dir: Path | None) -> None:
     """Serve the web UI and JSON API with a production WSGI server (waitress)."""
     import waitress
 
-    from search.web import create_app
-
-    app = create_app({"INDEX_DIR": str(config.index_dir(index_dir))})
+    app = serving_app(config.index_dir(index_dir))
     click.echo(f"Serving newsarchive on http://{host}:{port}/  (Ctrl+C to stop)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="newsarchive")
+
+
+def serving_app(index_dir: Path) -> Any:
+    """The app `serve` runs: never in debug mode, whatever FLASK_DEBUG says."""
+    from search.web import create_app
+
+    return create_app({"INDEX_DIR": str(index_dir), "DEBUG": False})
 
 
 @cli.command()
