@@ -56,6 +56,27 @@ US_STATE_AFTER = re.compile(
     r",? (?:U\.S\.|USA\b|state\b|Republican|Democrat|[Gg]overnor|[Ll]egislature|Public Serv)"
 )
 GEORGIA_NEIGHBOURS = {"Georgia", "Russia", "Soviet Union", "Armenia", "Azerbaijan", "Ukraine"}
+# States that took the place of others. Before a successor existed (the start of the
+# period of its "name" row), its names, cities and demonyms meant its predecessor: in
+# 1987 "Moscow" and "the Kremlin" are the Soviet Union, "Germany" is West Germany.
+# Renamed states (Burma, Zaire, Kampuchea) are one state and keep one, current, name.
+SOVIET_REPUBLICS = """Russia Ukraine Belarus Moldova Georgia Armenia Azerbaijan Kazakhstan
+    Uzbekistan Turkmenistan Tajikistan Kyrgyzstan Estonia Latvia Lithuania"""
+PREDECESSORS = {
+    **{republic: "Soviet Union" for republic in SOVIET_REPUBLICS.split()},
+    "Germany": "West Germany",
+    "Croatia": "Yugoslavia",
+    "Slovenia": "Yugoslavia",
+    "Serbia": "Yugoslavia",
+    "Bosnia and Herzegovina": "Yugoslavia",
+    "North Macedonia": "Yugoslavia",
+    "Montenegro": "Yugoslavia",
+    "Kosovo": "Yugoslavia",
+    "Czech Republic": "Czechoslovakia",
+    "Slovakia": "Czechoslovakia",
+    "Eritrea": "Ethiopia",
+    "South Sudan": "Sudan",
+}
 
 
 @dataclass(frozen=True)
@@ -125,6 +146,29 @@ def canonical_country(name: str) -> str | None:
     return None if form is None or form.canonical == BLOCKER else form.canonical
 
 
+def state_in(canonical: str, year: int) -> str:
+    """The state that a country's names meant in a year: its predecessor before it existed."""
+    predecessor = PREDECESSORS.get(canonical)
+    start, _ = state_periods().get(canonical, (None, None))
+    if predecessor is None or start is None or year >= start:
+        return canonical
+    first, last = state_periods().get(predecessor, (None, None))
+    if (first is None or first <= year) and (last is None or year <= last):
+        return predecessor
+    return canonical
+
+
+@cache
+def state_periods() -> dict[str, tuple[int | None, int | None]]:
+    """The years each state existed, from the periods of the gazetteer's "name" rows."""
+    periods = {}
+    for form in load_gazetteer().values():
+        if form.kind == "name" and form.period:
+            first, _, last = form.period.partition("-")
+            periods[form.canonical] = (int(first) if first else None, int(last) if last else None)
+    return periods
+
+
 @cache
 def _casefolded_gazetteer() -> dict[str, Form]:
     # Lookups (a --country option, a URL) may come in any case; text matching never does.
@@ -136,12 +180,20 @@ def country_names() -> list[str]:
     return sorted({form.canonical for form in load_gazetteer().values()} - {BLOCKER})
 
 
-def find_countries(text: str, field: Literal["title", "body"] = "body") -> list[Mention]:
-    """Country mentions in text order, non-overlapping, the longest form winning."""
+def find_countries(
+    text: str, field: Literal["title", "dateline", "body"] = "body", year: int | None = None
+) -> list[Mention]:
+    """Country mentions in text order, non-overlapping, the longest form winning.
+
+    With the article's year, a state that did not exist yet yields to the state that
+    was there then ("Moscow" in 1987 is the Soviet Union).
+    """
     chosen = _leftmost_longest(_candidates(text))
     mentions = []
     for index, candidate in enumerate(chosen):
         canonical = _resolve(text, candidate, chosen[index - 1] if index else None, chosen)
+        if canonical is not None and year is not None:
+            canonical = state_in(canonical, year)
         if canonical is not None:
             surface = text[candidate.start : candidate.end]
             mentions.append(
