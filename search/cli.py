@@ -55,11 +55,10 @@ def index(
     paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None
 ) -> None:
     """Index the articles in PATH... (files or directories, recursively)."""
-    from search.indexer import count_records, index_paths
+    from search.indexer import index_paths
 
     target = config.index_dir(index_dir)
-    # On a terminal, a quick first pass counts the records so the bar knows its end.
-    bar = ProgressBar(count_records(paths)) if sys.stderr.isatty() else None
+    bar = ProgressBar() if sys.stderr.isatty() else None
     report = index_paths(
         paths, target, rebuild=rebuild, workers=workers or os.cpu_count() or 1, progress=bar
     )
@@ -75,23 +74,25 @@ def index(
 class ProgressBar:
     """A progress bar with rate and time left on stderr, redrawn at most five times a second."""
 
-    def __init__(self, total: int) -> None:
-        self.total = max(total, 1)
+    def __init__(self) -> None:
+        self.stage = ""
         self.started = time.monotonic()
         self.last = 0.0
 
     def __call__(self, report: IndexReport) -> None:
         now = time.monotonic()
-        if now - self.last < 0.2:
+        if report.stage != self.stage:
+            self.stage, self.started = report.stage, now  # each stage has its own rate
+        if now - self.last < 0.2 or not report.todo:
             return
         self.last = now
-        done = min(report.seen, self.total)
+        total, done = report.todo, min(report.done, report.todo)
         rate = done / max(now - self.started, 1e-6)
-        left = (self.total - done) / rate if rate else 0
-        filled = int(30 * done / self.total)
+        left = (total - done) / rate if rate else 0
+        filled = int(30 * done / total)
         click.echo(
-            f"\r[{'#' * filled}{'.' * (30 - filled)}] {done:,}/{self.total:,} records"
-            f" · {rate:,.0f}/s · {int(left) // 60}m{int(left) % 60:02d}s left ",
+            f"\r{report.stage:<10} [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{total:,}"
+            f" articles · {rate:,.0f}/s · {int(left) // 60}m{int(left) % 60:02d}s left ",
             nl=False,
             err=True,
         )

@@ -1,34 +1,37 @@
-"""All writing to the index: read, parse, extract, then add, replace or skip each article."""
+"""All writing to the index: read, parse, extract, resolve names, then write each article."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import multiprocessing
+import os
 import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 
 from search import dates
-from search.entities import EXTRACTOR_VERSION, extract_entities
+from search.cache import CACHE_FILE, ExtractionCache, cache_key
+from search.entities import EXTRACTOR_VERSION, ArticleText, extract_entities, extraction_input
+from search.entities.aliases import ALIASES_FILE, Aliases, default_aliases, load_aliases
+from search.entities.archive import ArchiveResolver, NameTable
 from search.ingest import read_paths
 from search.layout import current_generation, make_current, new_generation, writer_lock
 from search.models import Article, Entities, IndexReport, Locator, RawArticle, RecordError
-from search.schema import article_to_document, build_schema, document_to_article
+from search.schema import article_to_document, build_schema
 
 CHUNK_SIZE = 32
 WRITER_MEMORY_MB = 256
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,79}")
+NAMES_FILE = "names.json"  # the archive's name counts, in each generation
+ALIASES_DIGEST = "aliases.digest"  # which alias files the generation was written with
 Progress = Callable[[IndexReport], None]
-Pending = tuple[Article, bool]  # an article and whether its entities are already known
-Extracted = tuple[Article, bool, RecordError | None]
+Extracted = tuple[Entities, str | None]  # entities, or none and why
 
 
 def index_paths(
@@ -39,24 +42,43 @@ def index_paths(
     workers: int = 1,
     progress: Progress | None = None,
 ) -> IndexReport:
-    """Index files and directories; report what was added, updated, skipped and failed."""
+    """Index files and directories; report what was added, updated, skipped and failed.
+
+    Three steps: read every record and decide its fate; extract the entities of the
+    articles to write (from the extraction cache where it knows them, else in worker
+    processes); then count names over the archive, resolve each article's names with
+    those counts and the alias files, and write. A rebuild writes every article into a
+    new generation, swapped in at the end; only text never seen before is extracted.
+    """
     started = time.monotonic()
     report = IndexReport()
     with writer_lock(index_dir):
+        aliases = load_aliases(index_dir)  # a broken alias file stops the run before any work
         live = current_generation(index_dir)
         previous = whoosh_index.open_dir(str(live)) if live else None
         known = known_hashes(previous) if previous else {}
         target = new_generation(index_dir) if rebuild or live is None else live
         ix = previous if target == live else whoosh_index.create_in(target, build_schema())
+        cache = ExtractionCache(index_dir / CACHE_FILE)
         try:
-            # A rebuild copies unchanged articles, entities and all, from the live index.
-            with previous.searcher() if rebuild and previous else nullcontext() as old:
-                articles = prepare_articles(read_paths(paths), known, report, old)
-                write_articles(ix, articles, workers, report, progress, replace=target == live)
+            pending = list(prepare_articles(read_paths(paths), known, report, rebuild=rebuild))
+            extract_pending(pending, cache, workers, report, progress)
+            names = NameTable.load(target / NAMES_FILE) if target == live else NameTable()
+            defaults = default_aliases()
+            for article in pending:
+                article.entities = defaults.apply(article.entities)
+                names.add(article.entities)
+            note_alias_change(live, target, aliases, index_dir, report)
+            resolver = names.resolver(article.body for article in pending)
+            write_articles(ix, pending, resolver, aliases, report, progress, replace=target == live)
+            names.save(target / NAMES_FILE)
+            (target / ALIASES_DIGEST).write_text(aliases.digest, encoding="utf-8")
         except BaseException:
             if target != live:
                 shutil.rmtree(target, ignore_errors=True)
             raise
+        finally:
+            cache.close()
         if target != live:
             make_current(index_dir, target)
     report.seconds = time.monotonic() - started
@@ -65,59 +87,30 @@ def index_paths(
     return report
 
 
-def write_articles(
-    ix: Any,
-    articles: Iterable[Pending],
-    workers: int,
-    report: IndexReport,
-    progress: Progress | None,
-    *,
-    replace: bool,
+def note_alias_change(
+    live: Path | None, target: Path, aliases: Aliases, index_dir: Path, report: IndexReport
 ) -> None:
-    """Extract what needs extracting and write everything in one writer, committed at the end."""
-    writer = ix.writer(limitmb=WRITER_MEMORY_MB)
-    try:
-        for article, reused, warning in extract_in_workers(articles, workers):
-            if warning:
-                report.warnings.append(warning)
-            document = article_to_document(
-                article, dates.month_key(article.date), dates.format_date(article.date)
-            )
-            if replace and not reused:
-                writer.update_document(**document)  # a no-op delete for new articles
-            else:
-                writer.add_document(**document)
-            if progress:
-                progress(report)
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-
-
-def count_records(paths: Iterable[str | Path]) -> int:
-    """How many records (articles and unreadable ones) the paths hold: a progress bar's total."""
-    return sum(1 for _ in read_paths(paths))
-
-
-def known_hashes(ix: Any) -> dict[str, str]:
-    """Map each indexed article id to its content hash, read from columns, not stored fields."""
-    with ix.reader() as reader:
-        ids = reader.column_reader("id")
-        hashes = reader.column_reader("content_hash")
-        return {ids[docnum]: hashes[docnum] for docnum in reader.all_doc_ids()}
+    """Say so when the alias files changed but the articles already indexed keep old names."""
+    if live is None or target != live:
+        return
+    digest = live / ALIASES_DIGEST
+    if digest.exists() and digest.read_text(encoding="utf-8") != aliases.digest:
+        where = Locator(str(index_dir / ALIASES_FILE))
+        reason = "the aliases changed; run `newsarchive index --rebuild` to apply them everywhere"
+        report.warnings.append(RecordError(where, reason))
 
 
 def prepare_articles(
     records: Iterable[RawArticle | RecordError],
     known: dict[str, str],
     report: IndexReport,
-    old: Any = None,
-) -> Iterator[Pending]:
-    """Decide each record's fate and count it; yield what must be written.
+    *,
+    rebuild: bool = False,
+) -> Iterator[Article]:
+    """Decide each record's fate and count it; yield the articles to write.
 
-    Unchanged articles are skipped, or, in a rebuild (`old` is the live index's
-    searcher), copied from the live index with their entities.
+    An article whose content hash the live index already holds is unchanged: skipped,
+    or in a rebuild written again (its entities then come from the extraction cache).
     """
     first_seen: dict[str, Locator] = {}  # locators only: the records themselves move on
     for record in records:
@@ -139,16 +132,90 @@ def prepare_articles(
         content_hash = hash_content(record)
         if known.get(article_id) == content_hash:
             report.unchanged += 1
-            if old is not None:
-                copied = document_to_article(old.document(id=article_id))
-                copied.locator = record.locator  # the file may have moved; the text has not
-                yield copied, True
+            if rebuild:
+                yield build_article(record, article_id, content_hash, report)
             continue
         if article_id in known:
             report.updated += 1
         else:
             report.added += 1
-        yield build_article(record, article_id, content_hash, report), False
+        yield build_article(record, article_id, content_hash, report)
+
+
+def extract_pending(
+    articles: list[Article],
+    cache: ExtractionCache,
+    workers: int,
+    report: IndexReport,
+    progress: Progress | None,
+) -> None:
+    """Give every article its extracted entities: from the cache, else from the workers."""
+    texts = [text_of(article) for article in articles]
+    keys = [cache_key(text) for text in texts]
+    cached = cache.get_many(keys)
+    todo = []
+    for index, key in enumerate(keys):
+        if key in cached:
+            articles[index].entities = cached[key]
+        else:
+            todo.append(index)
+    report.cached = len(articles) - len(todo)
+    report.stage, report.todo, report.done = "extracting", len(articles), report.cached
+    chunks = [todo[i : i + CHUNK_SIZE] for i in range(0, len(todo), CHUNK_SIZE)]
+    found = extract_in_workers(([texts[i] for i in chunk] for chunk in chunks), workers)
+    for chunk, results in zip(chunks, found, strict=True):
+        done = []
+        for index, (entities, problem) in zip(chunk, results, strict=True):
+            articles[index].entities = entities
+            if problem:
+                report.warnings.append(RecordError(articles[index].locator, problem))
+            else:
+                done.append((keys[index], entities))
+        cache.put_many(done)
+        report.done += len(chunk)
+        if progress:
+            progress(report)
+
+
+def write_articles(
+    ix: Any,
+    articles: list[Article],
+    resolver: ArchiveResolver,
+    aliases: Aliases,
+    report: IndexReport,
+    progress: Progress | None,
+    *,
+    replace: bool,
+) -> None:
+    """Resolve names and write every article in one writer, committed at the end."""
+    writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+    report.stage, report.done = "writing", 0
+    try:
+        for article in articles:
+            resolved = resolver.resolve(article.entities, article.title)
+            article.entities = aliases.apply(resolved)
+            document = article_to_document(
+                article, dates.month_key(article.date), dates.format_date(article.date)
+            )
+            if replace:
+                writer.update_document(**document)  # a no-op delete for new articles
+            else:
+                writer.add_document(**document)
+            report.done += 1
+            if progress:
+                progress(report)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def known_hashes(ix: Any) -> dict[str, str]:
+    """Map each indexed article id to its content hash, read from columns, not stored fields."""
+    with ix.reader() as reader:
+        ids = reader.column_reader("id")
+        hashes = reader.column_reader("content_hash")
+        return {ids[docnum]: hashes[docnum] for docnum in reader.all_doc_ids()}
 
 
 def build_article(
@@ -214,40 +281,51 @@ def _digest(text: str, length: int = 16) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
 
 
-def extract_in_workers(articles: Iterable[Pending], workers: int) -> Iterator[Extracted]:
-    """Add entities to each article that needs them, in order, in `workers` processes."""
-    chunks = iter(lambda: list(islice(articles, CHUNK_SIZE)), [])
+def extract_in_workers(
+    chunks: Iterable[list[ArticleText]], workers: int
+) -> Iterator[list[Extracted]]:
+    """The entities of each chunk of articles, chunk by chunk in order, in `workers` processes."""
     if workers <= 1:
-        for chunk in chunks:
-            yield from extract_chunk(chunk)
+        yield from map(extract_chunk, chunks)
         return
-    # spawn, not fork: the parent may hold threads and a loaded model that must not be copied.
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        for done in pool.imap(extract_chunk, chunks):
-            yield from done
+    with worker_pool(workers) as pool:
+        yield from pool.imap(extract_chunk, chunks)
 
 
-def extract_chunk(chunk: list[Pending]) -> list[Extracted]:
+def extract_chunk(texts: list[ArticleText]) -> list[Extracted]:
     """Extract a chunk's entities; if that fails, one by one, so the culprit is reported."""
-    todo = [article for article, reused in chunk if not reused]
     try:
-        found = extract_entities([(a.title, a.body) for a in todo])
+        return [(entities, None) for entities in extract_entities(texts)]
     except Exception:
-        return [extract_one(article) if not reused else (article, True, None)
-                for article, reused in chunk]  # fmt: skip
-    for article, entities in zip(todo, found, strict=True):
-        article.entities = entities
-    return [(article, reused, None) for article, reused in chunk]
+        return [extract_one(text) for text in texts]
 
 
-def extract_one(article: Article) -> Extracted:
-    """Extract one article's entities; on failure index it without them and say so."""
+def extract_one(text: ArticleText) -> Extracted:
+    """Extract one article's entities; on failure, none, and the reason why."""
     try:
-        article.entities = extract_entities([(article.title, article.body)])[0]
+        return extract_entities([text])[0], None
     except Exception as error:
-        article.entities = Entities()
         reason = (
             f"entity extraction failed ({type(error).__name__}: {error}); indexed without entities"
         )
-        return article, False, RecordError(article.locator, reason)
-    return article, False, None
+        return Entities(), reason
+
+
+def text_of(article: Article) -> ArticleText:
+    """What extraction reads of an article."""
+    return extraction_input(article.title, article.body, article.dateline, article.date)
+
+
+def extract_all(texts: list[ArticleText], workers: int) -> list[Entities]:
+    """The entities of many articles, in order, without the cache (for benchmarks)."""
+    chunks = [texts[i : i + CHUNK_SIZE] for i in range(0, len(texts), CHUNK_SIZE)]
+    return [entities for done in extract_in_workers(chunks, workers) for entities, _ in done]
+
+
+def worker_pool(workers: int) -> Any:
+    """A pool of extraction processes, one model each, one BLAS thread each."""
+    # Threads per process would only fight over the cores the processes already share.
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+    # spawn, not fork: the parent may hold threads and a loaded model that must not be copied.
+    return multiprocessing.get_context("spawn").Pool(workers)

@@ -74,7 +74,7 @@ class Mention:
     kind: EntityKind
     canonical: str
     surface: str
-    field: Literal["title", "body"]
+    field: Literal["title", "dateline", "body"]
     start: int
     end: int
 
