@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench clean install
+.PHONY: run test test-fast lint bench stress clean install
 
 install: $(STAMP)
 
@@ -34,6 +34,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.search_speed
+
+# Load and volume figures (minutes): search load with and without rebuilds, a million lines.
+stress: $(STAMP)
+	$(BIN)/python -m bench.stress
 
 clean:
 	rm -rf $(VENV) build *.egg-info
