@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,49 @@ def test_malformed_query_is_a_400_not_a_500(reuters_index: Path) -> None:
     assert response.status_code == 400 and "bracket" in response.get_json()["error"]
     assert client.get("/search", query_string={"q": "oil", "country": "Japan"}).status_code == 200
     app.extensions["search_index"].close()
+
+
+def indexed_articles(index_dir: Path) -> list:
+    """Every article of an index with its stored entities and the editors' labels."""
+    from search.schema import document_to_article
+
+    index = SearchIndex(index_dir)
+    try:
+        return [document_to_article(fields) for fields in index.searcher().all_stored_fields()]
+    finally:
+        index.close()
+
+
+def test_entities_meet_the_editors_labels(reuters_index: Path) -> None:
+    """The issue's targets, scored on the index itself: what a user filters by."""
+    from bench.entities import org_found, person_found, place_name
+
+    articles = [a for a in indexed_articles(reuters_index) if "places" in a.extra]
+    tp = fp = fn = people = people_hit = orgs = orgs_hit = 0
+    for article in articles:
+        labels = {name for code in article.extra["places"] if (name := place_name(code))}
+        found = set(article.entities.countries)
+        tp, fp, fn = tp + len(labels & found), fp + len(found - labels), fn + len(labels - found)
+        for label in article.extra["people"]:
+            people, people_hit = (
+                people + 1,
+                people_hit + person_found(label, article.entities.actors),
+            )
+        for label in article.extra["orgs"]:
+            orgs, orgs_hit = orgs + 1, orgs_hit + org_found(label, article.entities.orgs)
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    assert precision >= 0.80 and recall >= 0.85
+    assert 2 * precision * recall / (precision + recall) >= 0.85
+    assert people_hit / people >= 0.97
+    assert orgs_hit / orgs >= 0.95
+
+
+def test_top_actors_are_full_names_without_splits(reuters_index: Path) -> None:
+    counts = Counter(name for a in indexed_articles(reuters_index) for name in a.entities.actors)
+    top = [name for name, _ in counts.most_common(100)]
+    full = [name for name in top if " " in name]
+    # No surname beside its full name ("Reagan" beside "Ronald Reagan"), no table words.
+    for name in top:
+        assert not any(other.endswith(" " + name) for other in full), name
+    assert not {"Avg", "Revs", "Shr", "Reuters", "Cts"} & set(top)
+    assert "Ronald Reagan" in top[:3]

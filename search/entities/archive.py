@@ -271,13 +271,24 @@ def _organisation_forms(
         if plain.isupper() and 2 <= len(plain) <= 6:
             # "EC Commission" has the initials EC too, but is not what "EC" stands for.
             longer = [o for o in by_initials.get(plain, []) if org not in o.split()]
-            short = _dominant(longer, orgs) if longer else None
+            short = _dominant_name(longer, orgs, mapping) if longer else None
         elif " " not in org and org in by_first:
-            short = _dominant(by_first[org], orgs)
+            short = _dominant_name(by_first[org], orgs, mapping)
         if short is not None:
-            best = short
-            mapping[("org", org)] = mapping.get(("org", best)) or ("org", best)
+            mapping[("org", org)] = ("org", short)
     return mapping
+
+
+def _dominant_name(
+    candidates: list[str], counts: dict[str, int], merged: dict[Key, Key | None]
+) -> str | None:
+    """The dominant candidate once variants count as their merged name: "General Motors"
+    and "General Motors Corp" together dominate "GM"."""
+    totals: Counter[str] = Counter()
+    for candidate in candidates:
+        target = merged.get(("org", candidate))
+        totals[target[1] if target else candidate] += counts[candidate]
+    return _dominant(list(totals), dict(totals))
 
 
 def _dominant(candidates: list[str], counts: dict[str, int]) -> str | None:
@@ -353,7 +364,6 @@ class ArchiveResolver:
         known: list[Mention],
         *,
         shouted: bool,
-        full_only: bool = False,
     ) -> list[Mention]:
         """Well-established names of the archive in a text, where no mention is yet.
 
@@ -364,42 +374,40 @@ class ArchiveResolver:
         taken = [(m.start, m.end) for m in known if m.field == field]
         found = []
         haystack = text.upper() if shouted else text
-        for last, (length, kind, canonical, full) in self._automaton(shouted).iter(haystack):
+        for last, (length, kind, canonical) in self._automaton(shouted).iter(haystack):
             start, end = last + 1 - length, last + 1
-            if full_only and not full:
-                continue
             if not _word_bounded(haystack, start, end):
                 continue
             if any(s < end and start < e for s, e in taken):
                 continue
             taken.append((start, end))
-            found.append(Mention(kind, canonical, text[start:end], field, start, end))  # type: ignore[arg-type]
+            found.append(Mention(kind, canonical, text[start:end], field, start, end))
         return found
 
     def _automaton(self, shouted: bool) -> ahocorasick.Automaton:
         if shouted not in self._automata:
             automaton = ahocorasick.Automaton()
-            for form, (kind, canonical, full) in self._known_forms().items():
+            for form, (kind, canonical) in self._known_forms().items():
                 form = form.upper() if shouted else form
-                automaton.add_word(form, (len(form), kind, canonical, full))
+                automaton.add_word(form, (len(form), kind, canonical))
             if len(automaton) == 0:
-                automaton.add_word("\0", (1, "actor", "", True))  # it must not be empty
+                automaton.add_word("\0", (1, "actor", ""))  # it must not be empty
             automaton.make_automaton()
             self._automata[shouted] = automaton
         return self._automata[shouted]
 
-    def _known_forms(self) -> dict[str, tuple[str, str, bool]]:
-        """Forms of well-established names: (kind, value it stands for, is a full name)."""
-        forms: dict[str, tuple[str, str, bool]] = {}
+    def _known_forms(self) -> dict[str, Key]:
+        """Forms of well-established names, each with the (kind, value) it stands for."""
+        forms: dict[str, Key] = {}
         actors = {v: n for (k, v), n in self.counts.items() if k == "actor"}
         for (kind, value), count in self.counts.items():
             target = self.mapping.get((kind, value), (kind, value))
             if count < KNOWN_MIN_ARTICLES or target is None or value in NOT_NAMES:
                 continue
             if " " in value:
-                forms.setdefault(value, (*target, True))
-            elif kind == "org" and value.isupper() and len(value) >= 2:
-                forms.setdefault(value, (*target, False))  # acronyms: "OPEC", "EC"
+                forms.setdefault(value, target)
+            elif kind == "org" and value.isupper() and value.isalpha() and len(value) >= 2:
+                forms.setdefault(value, target)  # acronyms: "OPEC", "EC"
         companies: Counter[str] = Counter()
         for (kind, value), count in self.counts.items():
             if kind == "org":
@@ -414,7 +422,7 @@ class ArchiveResolver:
             if best is not None and actors[best] >= KNOWN_MIN_ARTICLES:
                 target = self.mapping.get(("actor", best), ("actor", best))
                 if target is not None:
-                    forms[short] = (*target, False)
+                    forms[short] = target
         return forms
 
 

@@ -18,7 +18,11 @@ from search.models import Mention
 # even the shared tok2vec is dead weight (a quarter of the time).
 EXCLUDED_PIPES = ["tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"]
 WINDOW = 3  # words of context either side of a name candidate
-SENTENCE_ENDS = {".", "!", "?", '"', "“", "”", ":", ";", "\n", "-", "--", "—"}
+SENTENCE_END_CHARACTERS = ".!?:;\"”-—"
+WORD = re.compile(r"\S+")
+WORD_WITH_DIGIT = re.compile(r"\S*\d\S*")
+WORD_EDGES = "\"'“”‘’()[]{}<>,.;:!?-"
+SEPARATOR = "\n\n"
 COMMON_CAPITALISED = """January February March April May June July August September October
     November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday
     Wednesday Thursday Friday Saturday Sunday I"""
@@ -124,50 +128,76 @@ Origin = tuple[Field, int, int] | None  # where a model token came from; None fo
 
 def model_input(nlp: Any, title: str, body: str) -> tuple[list[str], list[bool], list[Origin]]:
     """The words the model reads (the title, then windows of the body), with their origins."""
+    pieces: list[tuple[Field, int, int]] = []
+    if title and not is_shouting(title):
+        pieces.append(("title", 0, len(title)))
+    pieces += [("body", start, end) for start, end in body_windows(body)]
+    texts = {"title": title, "body": body}
+    # One tokenizer call for all pieces; a line break between pieces marks a gap. Line
+    # breaks inside a piece become spaces: "Jaime Ongpin\nstarts" must not cut the name.
+    joined = SEPARATOR.join(texts[f][a:b].replace("\n", " ") for f, a, b in pieces)
+    offsets = []
+    position = 0
+    for _, a, b in pieces:
+        offsets.append(position)
+        position += b - a + len(SEPARATOR)
     words: list[str] = []
     spaces: list[bool] = []
     origins: list[Origin] = []
-    for field, text in (("title", title), ("body", body)):
-        if not text or (field == "title" and is_shouting(text)):
-            continue
-        tokens = nlp.make_doc(text)
-        kept = kept_tokens(text, tokens) if field == "body" else range(len(tokens))
-        previous = -2
-        for index in kept:
-            token = tokens[index]
-            if token.is_space:
-                # Line breaks inside sentences ("Jaime Ongpin\nstarts") cut names in two.
-                if spaces:
-                    spaces[-1] = True
-                previous = index
-                continue
-            if index != previous + 1 and words:
+    piece = 0
+    for token in nlp.make_doc(joined):
+        while piece + 1 < len(pieces) and token.idx >= offsets[piece + 1]:
+            piece += 1
+        if token.is_space:
+            if "\n" in token.text:
                 words.append("\n")
                 spaces.append(False)
                 origins.append(None)
-            words.append(token.text)
-            spaces.append(bool(token.whitespace_))
-            origins.append((field, token.idx, token.idx + len(token.text)))  # type: ignore[arg-type]
-            previous = index
+            elif spaces:
+                spaces[-1] = True
+            continue
+        field, start, _ = pieces[piece]
+        origin = start + token.idx - offsets[piece]
+        words.append(token.text)
+        spaces.append(bool(token.whitespace_))
+        origins.append((field, origin, origin + len(token.text)))
     return words, spaces, origins
 
 
-def kept_tokens(text: str, tokens: Any) -> list[int]:
-    """Indexes of the tokens within WINDOW of a name candidate, outside shouting or tables."""
+def body_windows(text: str) -> list[tuple[int, int]]:
+    """Character ranges of the words within WINDOW of a name candidate, outside all-caps
+    lines and table rows."""
     skipped = skipped_lines(text)
-    count = len(tokens)
-    usable = [not _in_ranges(token.idx, skipped) for token in tokens] if skipped else [True] * count
+    matches = list(WORD.finditer(text))
+    count = len(matches)
     keep = bytearray(count)
-    sentence_start = True
-    for token in tokens:
-        word = token.text
-        if token.is_space:
+    usable = bytearray(b"\x01") * count
+    sentence_start, line = True, 0
+    for index, match in enumerate(matches):
+        start = match.start()
+        while line < len(skipped) and skipped[line][1] <= start:
+            line += 1
+        if line < len(skipped) and skipped[line][0] <= start:
+            usable[index], sentence_start = 0, True
             continue
-        if usable[token.i] and word[0].isupper() and is_candidate(word, sentence_start):
-            low, high = max(0, token.i - WINDOW), min(count, token.i + WINDOW + 1)
-            keep[low:high] = b"\x01" * (high - low)
-        sentence_start = word in SENTENCE_ENDS
-    return [i for i in range(count) if keep[i] and usable[i]]
+        word = match.group()
+        core = word.strip(WORD_EDGES)
+        if core[:1].isupper():
+            if core.endswith(("'s", "’s")):
+                core = core[:-2]
+            if is_candidate(core, sentence_start):
+                low, high = max(0, index - WINDOW), min(count, index + WINDOW + 1)
+                keep[low:high] = b"\x01" * (high - low)
+        sentence_start = word[-1] in SENTENCE_END_CHARACTERS
+    windows: list[tuple[int, int]] = []
+    for index, match in enumerate(matches):
+        if not (keep[index] and usable[index]):
+            continue
+        if windows and index and keep[index - 1] and usable[index - 1]:
+            windows[-1] = (windows[-1][0], match.end())
+        else:
+            windows.append((match.start(), match.end()))
+    return windows
 
 
 def is_candidate(word: str, sentence_start: bool) -> bool:
@@ -197,12 +227,7 @@ def skipped_lines(text: str) -> list[tuple[int, int]]:
 
 def is_table_row(line: str) -> bool:
     """True for a line where at least a third of the words hold digits."""
-    words = line.split()
-    return sum(any(c.isdigit() for c in w) for w in words) * 3 >= len(words)
-
-
-def _in_ranges(position: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(start <= position < end for start, end in ranges)
+    return len(WORD_WITH_DIGIT.findall(line)) * 3 >= len(line.split())
 
 
 def clean_spans(doc: Any, origins: list[Origin], texts: dict[str, str]) -> Iterator[Span]:
@@ -227,6 +252,8 @@ def clean_spans(doc: Any, origins: list[Origin], texts: dict[str, str]) -> Itera
         if kind == "org":
             end = org_end(text, start, end)
         name = " ".join(text[start:end].split())  # one space, also across line breaks
+        if kind == "org" and name.endswith(".") and name.split()[-1][:-1] in CORPORATE_WORDS:
+            name, end = name[:-1], end - 1  # "Salomon Brothers Inc." is "Salomon Brothers Inc"
         kind = classify(name, kind)  # type: ignore[arg-type]
         if kind:
             yield Span(kind, name, field, start, end)  # type: ignore[arg-type]
@@ -260,6 +287,8 @@ def classify(text: str, kind: str) -> str | None:
     if text in NOT_ORGS or last in NOT_ORG_ENDINGS or _has_lowercase_word(text):
         return None
     words = text.split()
+    if text in load_gazetteer() or text + "." in load_gazetteer():
+        return None  # "U.S": a country, cut short
     if all(w.rstrip(".,") in CORPORATE_WORDS for w in words):
         return None  # "Co Inc": the tail of a name cut in two
     if len(words) == 1 and (text in GENERIC_ORGS or text.rstrip(".").upper() in UNITS):

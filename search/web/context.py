@@ -233,7 +233,10 @@ def segments(body: str, start: int, end: int, mentions: list[Mention]) -> list[d
 
 
 def entity_table(mentions: list[Mention], article: Article) -> list[dict[str, Any]]:
-    """Each entity value with the surface forms that produced it: why it is in the facets."""
+    """Each entity value with the surface forms that produced it: why it is in the facets.
+
+    Mentions that are no facet value are listed apart ("also mentioned"): countries
+    named only in passing, surnames several people share, suppressed values."""
     surfaces: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for mention in mentions:
         surfaces[(mention.kind, mention.canonical)][mention.surface] += 1
@@ -249,5 +252,14 @@ def entity_table(mentions: list[Mention], article: Article) -> list[dict[str, An
             }
             for value in values
         ]
-        table.append({"kind": kind, "label": label, "rows": rows})
+        passing = sorted({m.canonical for m in mentions if m.kind == kind} - set(values))
+        also = [
+            {
+                "value": value,
+                "url": entity_url(kind, value),
+                "surfaces": dict(surfaces[(kind, value)]),
+            }
+            for value in passing
+        ]
+        table.append({"kind": kind, "label": label, "rows": rows, "also": also})
     return table

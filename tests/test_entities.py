@@ -1,0 +1,193 @@
+"""Entities analysts can trust: salient countries, states of their time, names resolved across
+the archive, the alias file and the extraction cache — on real text through the real model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from search.entities import ArticleText, extract_entities
+from search.entities.aliases import parse_aliases
+from search.entities.archive import NameTable
+from search.entities.countries import find_countries
+from search.errors import InputError
+from search.indexer import index_paths
+from search.models import SearchRequest
+from search.query import SearchIndex, run_search
+
+
+def canonicals(text: str, year: int | None) -> list[str]:
+    return [m.canonical for m in find_countries(text, "body", year)]
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "expected"),
+    [
+        ("Officials in Moscow said the Kremlin agreed.", 1987, ["Soviet Union", "Soviet Union"]),
+        ("Officials in Moscow said the Kremlin agreed.", 2022, ["Russia", "Russia"]),
+        ("Officials in Moscow said the Kremlin agreed.", None, ["Russia", "Russia"]),
+        ("Germany's exports rose, Bonn said.", 1987, ["West Germany", "West Germany"]),
+        ("Germany's exports rose, Berlin said.", 1995, ["Germany", "Germany"]),
+        ("Zagreb and Belgrade talked.", 1987, ["Yugoslavia", "Yugoslavia"]),
+        ("Burma and Zaire signed.", 1987, ["Myanmar", "DR Congo"]),  # renamed: one state
+    ],
+)
+def test_states_are_those_of_the_articles_year(text: str, year: int | None, expected) -> None:
+    assert canonicals(text, year) == expected
+
+
+def test_the_country_facet_holds_what_the_story_is_about() -> None:
+    story = ArticleText(
+        title="Japan cuts its discount rate",
+        body=(
+            "The Bank of Japan cut its discount rate to 2.5 pct, the central bank said.\n"
+            "    The move had been expected by dealers. A similar cut in France last year\n"
+            "had little effect, one analyst said."
+        ),
+        dateline="TOKYO, March 3 -",
+        year=1987,
+    )
+    entities = extract_entities([story])[0]
+    assert entities.countries == ["Japan"]
+    mentioned = {m.canonical for m in entities.mentions if m.kind == "country"}
+    assert "France" in mentioned  # still a mention: highlighted and searchable
+    fields = {m.field for m in entities.mentions if m.canonical == "Japan"}
+    assert {"title", "dateline", "body"} <= fields
+
+
+def test_a_dateline_alone_makes_its_country_salient() -> None:
+    story = ArticleText("Rates steady", "Dealers said rates were steady.", "LONDON, March 3 -")
+    assert extract_entities([story])[0].countries == ["United Kingdom"]
+
+
+def resolved(stories: list[ArticleText]) -> list:
+    """Extraction, then names counted and resolved across these stories, as indexing does."""
+    found = extract_entities(stories)
+    names = NameTable()
+    for entities in found:
+        names.add(entities)
+    resolver = names.resolver(story.body for story in stories)
+    return [resolver.resolve(e, s.title) for e, s in zip(found, stories, strict=True)]
+
+
+REAGAN_ARCHIVE = [
+    ArticleText("Budget talks", "President Ronald Reagan met lawmakers. Reagan said no."),
+    ArticleText("Trade bill", "Ronald Reagan vetoed the bill on Tuesday, aides said."),
+    ArticleText("Summit", "Ronald Reagan will travel to Venice in June."),
+    ArticleText("Taxes", "Reagan told reporters that he would not raise taxes."),
+    ArticleText("Farm aid", "The farm bill went to Reagan, who is expected to sign it."),
+    ArticleText("REAGAN SAYS HE WILL VETO HIGHWAY BILL", ""),
+]
+
+
+def test_a_surname_alone_is_the_archives_full_name() -> None:
+    found = resolved(REAGAN_ARCHIVE)
+    assert found[3].actors == ["Ronald Reagan"]
+    assert found[4].actors == ["Ronald Reagan"]
+    # The model never reads an all-caps headline; the archive knows the name.
+    assert found[5].actors == ["Ronald Reagan"]
+    assert [m.surface for m in found[5].mentions if m.kind == "actor"] == ["REAGAN"]
+
+
+def test_an_ambiguous_surname_is_no_facet_value() -> None:
+    stories = [
+        ArticleText("A", "Treasury Secretary James Baker spoke in Paris on Monday."),
+        ArticleText("B", "Chief of staff Howard Baker spoke at the White House."),
+        ArticleText("C", "Analyst Anna Baker said the market was calm."),
+        ArticleText("D", "Later, Baker said the talks would go on."),
+    ]
+    found = resolved(stories)
+    assert found[3].actors == []
+    assert any(m.surface == "Baker" for m in found[3].mentions)  # still highlighted
+
+
+def test_nicknames_and_middle_initials_are_one_person() -> None:
+    stories = [
+        ArticleText("A", "House Speaker Jim Wright said the vote was close."),
+        ArticleText("B", "Speaker Jim Wright told reporters the bill would pass."),
+        ArticleText("C", "Democratic leader James Wright disagreed on Friday."),
+    ]
+    found = resolved(stories)
+    assert {name for e in found for name in e.actors} == {"Jim Wright"}
+
+
+def test_alias_file_errors_name_the_file_and_what_is_wrong() -> None:
+    with pytest.raises(InputError, match=r"aliases\.toml: not valid TOML"):
+        parse_aliases("[actor\n", "aliases.toml")
+    with pytest.raises(InputError, match=r"'person' is not one of actor, country, org"):
+        parse_aliases('[person]\n"A" = ["B"]\n', "aliases.toml")
+    with pytest.raises(InputError, match=r"must be a list of names"):
+        parse_aliases('[actor]\n"A" = [1]\n', "aliases.toml")
+
+
+def facet(index_dir: Path, kind: str) -> dict[str, int]:
+    index = SearchIndex(index_dir)
+    try:
+        page = run_search(index, SearchRequest(per_page=1))
+        return {value.value: value.count for value in page.facets[kind]}
+    finally:
+        index.close()
+
+
+STORIES = [
+    {"id": "s1", "title": "Port deal", "body": "Minister Amina Okafor said the port deal with "
+     "Helix Shipping Ltd was signed in Lagos.", "date": "2021-03-04"},
+    {"id": "s2", "title": "Port opens", "body": "Amina Okafor opened the port of Lagos with "
+     "Helix Shipping Ltd on Friday.", "date": "2021-05-04"},
+    {"id": "s3", "title": "Trade", "body": "Trade with Ghana would grow, Okafor told reporters.",
+     "date": "2021-06-04"},
+]  # fmt: skip
+
+
+def test_aliases_apply_on_rebuild_from_the_cache_without_extraction(tmp_path: Path) -> None:
+    source = tmp_path / "wire.jsonl"
+    source.write_text("\n".join(json.dumps(s) for s in STORIES) + "\n", encoding="utf-8")
+    index_dir = tmp_path / "index"
+    first = index_paths([source], index_dir)
+    assert first.cached == 0
+    before = facet(index_dir, "actor")
+    assert before == {"Amina Okafor": 3}
+    assert facet(index_dir, "org") == {"Helix Shipping Ltd": 2}
+
+    (index_dir / "aliases.toml").write_text(
+        '[actor]\n"Amina N. Okafor" = ["Amina Okafor"]\n[suppress]\norg = ["Helix Shipping Ltd"]\n',
+        encoding="utf-8",
+    )
+    rerun = index_paths([source], index_dir)  # not a rebuild: says how to apply the aliases
+    assert any("index --rebuild" in note.reason for note in rerun.warnings)
+
+    rebuilt = index_paths([source], index_dir, rebuild=True)
+    assert rebuilt.cached == len(STORIES)  # nothing extracted again
+    assert facet(index_dir, "actor") == {"Amina N. Okafor": 3}
+    assert facet(index_dir, "org") == {}
+
+    (index_dir / "aliases.toml").write_text("[actor\n", encoding="utf-8")
+    with pytest.raises(InputError, match="aliases.toml: not valid TOML"):
+        index_paths([source], index_dir, rebuild=True)
+    assert facet(index_dir, "actor") == {"Amina N. Okafor": 3}  # the live index is untouched
+
+
+def test_article_page_says_which_countries_are_only_mentioned(tmp_path: Path) -> None:
+    from search.web import create_app
+
+    story = {
+        "id": "r1",
+        "title": "Japan cuts its discount rate",
+        "body": "The Bank of Japan cut its discount rate, the central bank said in Tokyo.\n"
+        "Dealers recalled a similar cut in France last year.",
+        "date": "1987-03-03",
+    }
+    source = tmp_path / "wire.jsonl"
+    source.write_text(json.dumps(story) + "\n", encoding="utf-8")
+    index_paths([source], tmp_path / "index")
+    app = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True})
+    try:
+        page = app.test_client().get("/article/r1").get_data(as_text=True)
+        data = app.test_client().get("/api/article/r1").get_json()
+    finally:
+        app.extensions["search_index"].close()
+    assert "Also mentioned, not in the facet:" in page and "France" in page
+    assert data["countries"] == ["Japan"]
+    assert any(m["canonical"] == "France" for m in data["mentions"])
