@@ -174,7 +174,7 @@ def test_a_100000_line_file_is_read_with_every_line_accounted_for(tmp_path: Path
 
 @pytest.mark.slow
 def test_a_jsonl_file_with_broken_lines_is_indexed_line_for_line(tmp_path: Path) -> None:
-    count = 5_000
+    count = 2_000
     bad = write_numbered_lines(tmp_path / "wire.jsonl", count, broken_every=97)
     result = run_cli(
         "index", tmp_path / "wire.jsonl", "--index-dir", tmp_path / "index", "--workers", "2"

@@ -23,7 +23,7 @@ from search.web import create_app
 from tests.conftest import SAMPLES
 
 MARKUP = Path(__file__).resolve().parent / "hostile" / "markup.jsonl"
-SEARCH_ROUTES = ("/search", "/api/search", "/export.csv", "/feed.atom")
+SEARCH_ROUTES = ("/search", "/api/search", "/export.csv", "/feed.atom", "/facet/country")
 PARAMETERS = (
     "actor", "country", "org", "not_actor", "not_country", "not_org",
     "since", "until", "sort", "page", "actor_op", "country_op", "org_op",
@@ -90,6 +90,14 @@ def test_any_query_is_answered_or_refused_with_a_message(web, query: str) -> Non
 def test_any_parameter_value_is_answered_or_refused(web, name: str, values: list[str]) -> None:
     for route in SEARCH_ROUTES:
         assert_answered(web.get(route, query_string=[(name, value) for value in values]))
+
+
+@PROPERTY_SETTINGS
+@given(kind=st.sampled_from(["actor", "country", "org"]), name=st.text(min_size=1, max_size=80))
+def test_any_entity_name_is_found_or_not_found(web, kind: str, name: str) -> None:
+    response = web.get(f"/{kind}/" + quote(name, safe=""))
+    assert response.status_code in (200, 308, 404), response.status_code
+    assert "Traceback" not in response.get_data(as_text=True)
 
 
 @PROPERTY_SETTINGS
