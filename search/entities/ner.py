@@ -17,7 +17,7 @@ from search.models import Mention
 # NER needs only its own component: in the small model it has its own token vectors, so
 # even the shared tok2vec is dead weight (a quarter of the time).
 EXCLUDED_PIPES = ["tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"]
-WINDOW = 3  # words of context either side of a name candidate
+WINDOW = 2  # words of context either side of a name candidate
 SENTENCE_END_CHARACTERS = ".!?:;\"”-—"
 WORD = re.compile(r"\S+")
 WORD_WITH_DIGIT = re.compile(r"\S*\d\S*")
@@ -287,8 +287,9 @@ def classify(text: str, kind: str) -> str | None:
     if text in NOT_ORGS or last in NOT_ORG_ENDINGS or _has_lowercase_word(text):
         return None
     words = text.split()
-    if text in load_gazetteer() or text + "." in load_gazetteer():
-        return None  # "U.S": a country, cut short
+    place = load_gazetteer().get(text) or load_gazetteer().get(text + ".")
+    if place is not None and place.kind in ("name", "demonym", "former"):
+        return None  # "U.S": a country, cut short; "White House" stays an organisation
     if all(w.rstrip(".,") in CORPORATE_WORDS for w in words):
         return None  # "Co Inc": the tail of a name cut in two
     if len(words) == 1 and (text in GENERIC_ORGS or text.rstrip(".").upper() in UNITS):
