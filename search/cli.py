@@ -111,7 +111,7 @@ def summary_line(report: IndexReport, rebuild: bool) -> str:
         f"{verb}: {report.seen:,} records seen = {in_index:,} indexed + {report.failed:,} failed,"
         f" in {report.seconds:.1f} s: {report.added:,} added, {report.updated:,} updated,"
         f" {report.unchanged:,} unchanged, {report.failed:,} failed"
-        f" ({len(report.warnings):,} notes)."
+        f" ({len(report.warnings):,} notes; entities of {report.cached:,} from the cache)."
     )
 
 
