@@ -33,7 +33,7 @@ lint: $(STAMP)
 	$(BIN)/mypy search
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.search_speed
+	$(BIN)/python -m bench.speed $(BENCH_ARGS)
 
 # Load and volume figures (minutes): search load with and without rebuilds, a million lines.
 stress: $(STAMP)
