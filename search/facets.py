@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as whoosh_query
 
+from search.matching import Matches, PostingsReader, evaluate
 from search.models import ENTITY_KINDS, FacetValue, RelatedValue, SearchRequest
 from search.schema import FACET_FIELDS
 
@@ -57,6 +58,7 @@ class ArchiveArrays:
     timestamps: np.ndarray  # seconds since 1970, UTC; 0 for undated articles
     dated: np.ndarray  # bool
     day_known: dict[int, bool] = field(default_factory=dict, compare=False)
+    postings: PostingsReader | None = field(default=None, compare=False)
 
     def within(self, since: datetime | None, until: datetime | None) -> np.ndarray:
         """Documents dated inside [since, until]; undated ones never are."""
@@ -93,25 +95,36 @@ def matching_documents(
     searcher: Any, arrays: ArchiveArrays, text_query: Any, request: SearchRequest
 ) -> np.ndarray:
     """A boolean array over document numbers: True where the filtered query matches."""
-    size = searcher.doc_count_all()
-    if isinstance(text_query, whoosh_query.Every):
-        matched = _as_mask(searcher.reader().all_doc_ids(), size)
-    else:
-        matched = _as_mask(searcher.docs_for_query(text_query), size)
+    return score_documents(searcher, arrays, text_query, request).mask
+
+
+def score_documents(
+    searcher: Any, arrays: ArchiveArrays, text_query: Any, request: SearchRequest
+) -> Matches:
+    """The filtered query's matches as arrays, with each match's relevance score."""
+    postings = arrays.postings or PostingsReader(searcher)
+    found = evaluate(postings, text_query)
+    matched = found.mask
     included, excluded = entity_filter(request), entity_mask(request)
     if included is not None:
-        matched &= _as_mask(searcher.docs_for_query(included), size)
+        matched &= evaluate(postings, included).mask
     if excluded is not None:
-        matched &= ~_as_mask(searcher.docs_for_query(excluded), size)
+        matched &= ~evaluate(postings, excluded).mask
     if request.since is not None or request.until is not None:
         matched &= arrays.within(request.since, request.until)
-    return matched
+    return Matches(matched, found.scores)
 
 
-def _as_mask(documents: Any, size: int) -> np.ndarray:
-    mask = np.zeros(size, dtype=bool)
-    mask[np.fromiter(documents, dtype=np.int64)] = True
-    return mask
+def top_scored(found: Matches, count: int) -> np.ndarray:
+    """The `count` best-scoring matches, best first; ties in document order."""
+    candidates = np.flatnonzero(found.mask)
+    keys = -found.scores[candidates]
+    if count < len(candidates):
+        head = np.argpartition(keys, count)[:count]
+        candidates, keys = candidates[head], keys[head]
+        order = np.lexsort((candidates, keys))
+        return candidates[order]
+    return candidates[np.lexsort((candidates, keys))]
 
 
 def count_facets(

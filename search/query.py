@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
+from dataclasses import replace
 from html import escape
 from itertools import islice
 from pathlib import Path
@@ -23,13 +24,14 @@ from search.facets import (
     count_days,
     count_facets,
     documents_with,
-    matching_documents,
     related_values,
+    score_documents,
     spans_one_month,
+    top_scored,
 )
 from search.layout import current_generation
+from search.matching import Matches, PostingsReader
 from search.models import (
-    ENTITY_KINDS,
     Article,
     EntityKind,
     EntityProfile,
@@ -81,7 +83,7 @@ class SearchIndex:
         searcher = self.searcher()
         with self._lock:
             if self._searcher is not searcher or self._arrays is None:
-                arrays = build_arrays(searcher.reader())
+                arrays = replace(build_arrays(searcher.reader()), postings=PostingsReader(searcher))
                 if self._searcher is searcher:
                     self._arrays = arrays
                 return searcher, arrays
@@ -111,16 +113,15 @@ def run_search(index: SearchIndex, request: SearchRequest, facet_size: int = 30)
     text_query = parse_query(request.query, searcher.schema)
     check_expansions(text_query, searcher.reader())
     check_date_range(request)
-    matched = matching_documents(searcher, arrays, text_query, request)
+    found = score_documents(searcher, arrays, text_query, request)
+    matched = found.mask
     start, end = (request.page - 1) * request.per_page, request.page * request.per_page
-    if request.sort == "relevance" and request.query.strip():
-        results = searcher.search(text_query, filter=_filter_set(matched, request), limit=end)
-        page = results[start:end]
-    else:
-        documents = arrays.by_date(np.flatnonzero(matched), request.sort != "oldest", end)
-        page = _highlightable(searcher, text_query, documents[start:end].tolist())
+    documents = ordered_documents(arrays, found, request, end)[start:end].tolist()
     total = int(matched.sum())
-    hits = [make_hit(fields, snippet) for fields, snippet in _with_snippets(page)]
+    hits = [
+        make_hit(fields, snippet)
+        for fields, snippet in with_snippets(searcher, text_query, documents)
+    ]
     facets = count_facets(arrays.columns, matched, facet_size)
     days = count_days(searcher, arrays, matched) if spans_one_month(request) else []
     return SearchPage(request, total, hits, facets, days)
@@ -132,13 +133,8 @@ def list_hits(index: SearchIndex, request: SearchRequest, limit: int) -> list[Hi
     text_query = parse_query(request.query, searcher.schema)
     check_expansions(text_query, searcher.reader())
     check_date_range(request)
-    matched = matching_documents(searcher, arrays, text_query, request)
-    if request.sort == "relevance" and request.query.strip():
-        results = searcher.search(text_query, filter=_filter_set(matched, request), limit=limit)
-        documents = [hit.docnum for hit in results]
-    else:
-        ordered = arrays.by_date(np.flatnonzero(matched), request.sort != "oldest", limit)
-        documents = ordered[:limit].tolist()
+    found = score_documents(searcher, arrays, text_query, request)
+    documents = ordered_documents(arrays, found, request, limit)[:limit].tolist()
     return [make_hit(searcher.stored_fields(d), None) for d in documents]
 
 
@@ -210,35 +206,61 @@ def profile_entity(index: SearchIndex, kind: EntityKind, name: str) -> EntityPro
     )
 
 
-def _filter_set(matched: Any, request: SearchRequest) -> set[int] | None:
-    # The query alone decides the matches unless facets or dates narrow them.
-    narrowed = any(request.included(k) or request.excluded(k) for k in ENTITY_KINDS)
-    if not narrowed and request.since is None and request.until is None:
-        return None
-    return set(np.flatnonzero(matched).tolist())
+def ordered_documents(
+    arrays: ArchiveArrays, found: Matches, request: SearchRequest, count: int
+) -> np.ndarray:
+    """The first `count` matches in the request's order: by score, or by date."""
+    if request.sort == "relevance" and request.query.strip():
+        return top_scored(found, count)
+    return arrays.by_date(np.flatnonzero(found.mask), request.sort != "oldest", count)
 
 
-def _highlightable(searcher: Any, text_query: Any, documents: list[int]) -> list[Any]:
-    """The page's documents in order, as Whoosh hits where a text query can highlight them."""
-    if not documents or isinstance(text_query, whoosh_query.Every):
-        return [searcher.stored_fields(d) for d in documents]
-    results = searcher.search(text_query, filter=set(documents), limit=len(documents))
-    by_document = {hit.docnum: hit for hit in results}
-    return [by_document.get(d) or searcher.stored_fields(d) for d in documents]
+def with_snippets(
+    searcher: Any, text_query: Any, documents: list[int]
+) -> list[tuple[dict[str, Any], str | None]]:
+    """Each document's stored fields and its snippet: the query's words marked in context.
 
-
-def _with_snippets(page: Any) -> list[tuple[dict[str, Any], str | None]]:
-    """Each page entry's stored fields and, for Whoosh hits, its highlighted snippet."""
+    Highlighting reads only the page's documents and the query's own words; asking Whoosh
+    to search again for them would walk every posting of the query.
+    """
+    words = query_words(searcher, text_query)
     rows: list[tuple[dict[str, Any], str | None]] = []
-    for entry in page:
-        if isinstance(entry, dict):
-            rows.append((entry, None))
-            continue
-        entry.results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
-        entry.results.formatter = MarkFormatter(between=" … ")
-        snippet = entry.highlights("body", top=2) or entry.highlights("title")
-        rows.append((entry.fields(), snippet))
+    for document in documents:
+        fields = searcher.stored_fields(document)
+        snippet = mark_words(searcher, fields, "body", words, 2) or mark_words(
+            searcher, fields, "title", words, 1
+        )
+        rows.append((fields, snippet or None))
     return rows
+
+
+def query_words(searcher: Any, text_query: Any) -> dict[str, frozenset[str]]:
+    """The indexed words of the query in each text field, wildcards expanded."""
+    if isinstance(text_query, whoosh_query.Every):
+        return {}
+    terms = text_query.existing_terms(searcher.reader(), expand=True)
+    return {
+        name: frozenset(searcher.schema[name].from_bytes(text) for f, text in terms if f == name)
+        for name in TEXT_FIELDS
+    }
+
+
+def mark_words(
+    searcher: Any, fields: dict[str, Any], name: str, words: dict[str, frozenset[str]], top: int
+) -> str:
+    """A field's best fragments with the query's words in <mark>, or '' when none occur."""
+    if not words.get(name):
+        return ""
+    return str(
+        highlight.highlight(
+            fields[name],
+            words[name],
+            searcher.schema[name].analyzer,
+            highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60),
+            MarkFormatter(between=" … "),
+            top=top,
+        )
+    )
 
 
 class MarkFormatter(highlight.HtmlFormatter):

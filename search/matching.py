@@ -1,0 +1,240 @@
+"""Queries evaluated over numpy arrays: the matching documents and their BM25 scores.
+
+Whoosh matches and scores one posting at a time in Python: a term in most of 200,000
+articles costs seconds. Here each term's postings are read block by block into arrays
+(remembered per searcher, within a memory budget), boolean operators become array
+operations, and BM25 (Whoosh's formula and constants) is computed for all matches at
+once. Phrases and other position-dependent queries are narrowed by their terms first and
+then checked by Whoosh on those candidates only. Part of the Whoosh seam: only this
+module, schema, indexer, query and facets import whoosh.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from whoosh import query as whoosh_query
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching import wrappers
+from whoosh.util.numeric import byte_to_length
+
+BM25_B = 0.75  # Whoosh's defaults, so rankings agree with its own
+BM25_K1 = 1.2
+POSTINGS_BUDGET_BYTES = 64 * 1024 * 1024  # recently used terms' arrays kept per searcher
+LENGTH_TABLE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Documents a query matches (a boolean array) and their scores (zero elsewhere)."""
+
+    mask: np.ndarray
+    scores: np.ndarray
+
+
+class PostingsReader:
+    """A searcher's postings and field lengths as arrays, read once and remembered."""
+
+    def __init__(self, searcher: Any) -> None:
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.size = self.reader.doc_count_all()
+        self._lock = threading.Lock()
+        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]]
+        self._postings = OrderedDict()
+        self._held = 0
+        self._lengths: dict[str, np.ndarray] = {}
+        self._alive: np.ndarray | None = None
+
+    def postings(self, field: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
+        """The documents holding a term and the term's frequency in each."""
+        key = (field, text)
+        with self._lock:
+            if key in self._postings:
+                self._postings.move_to_end(key)
+                return self._postings[key]
+        found = read_postings(self.reader, field, text)
+        with self._lock:
+            self._postings[key] = found
+            self._held += found[0].nbytes + found[1].nbytes
+            while self._held > POSTINGS_BUDGET_BYTES and len(self._postings) > 1:
+                _, (ids, weights) = self._postings.popitem(last=False)
+                self._held -= ids.nbytes + weights.nbytes
+        return found
+
+    def alive(self) -> np.ndarray:
+        """True for every document not deleted."""
+        if self._alive is None:
+            alive = np.ones(self.size, dtype=bool)
+            if self.reader.has_deletions():
+                alive[:] = False
+                alive[np.fromiter(self.reader.all_doc_ids(), dtype=np.int64)] = True
+            self._alive = alive
+        return self._alive
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Every document's length in a field, as Whoosh stores it (one byte, approximate)."""
+        if field not in self._lengths:
+            self._lengths[field] = read_lengths(self.reader, field, self.size)
+        return self._lengths[field]
+
+
+def read_postings(reader: Any, field: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A term's postings over every segment: document numbers and frequencies."""
+    ids, weights = [], []
+    for segment, offset in reader.leaf_readers():
+        if (field, text) not in segment:
+            continue
+        leaf_ids, leaf_weights = read_leaf(segment.postings(field, text))
+        ids.append(leaf_ids + offset)
+        weights.append(leaf_weights)
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def read_leaf(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
+    """One segment's postings, a block at a time where the codec allows it."""
+    deleted = None
+    if isinstance(matcher, wrappers.FilterMatcher):
+        deleted, matcher = matcher._ids, matcher.child
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        ids, weights = read_blocks(matcher)
+    else:
+        pairs = [(matcher.id(), matcher.weight()) for _ in _each(matcher)]
+        ids = np.array([p[0] for p in pairs], dtype=np.int64)
+        weights = np.array([p[1] for p in pairs], dtype=np.float32)
+    if deleted:
+        keep = ~np.isin(ids, np.fromiter(deleted, dtype=np.int64))
+        ids, weights = ids[keep], weights[keep]
+    return ids, weights
+
+
+def _each(matcher: Any) -> Any:
+    while matcher.is_active():
+        yield
+        matcher.next()
+
+
+def read_blocks(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Decode a Whoosh 3 posting list block by block: ids are delta-coded, weights floats."""
+    ids, weights = [], []
+    while matcher.is_active():
+        matcher._read_data()
+        deltas, block_weights = matcher._data[0], matcher._data[1]
+        count = matcher._blocklength
+        ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
+        if block_weights is None:
+            weights.append(np.ones(count, dtype=np.float32))
+        elif isinstance(block_weights, float):
+            weights.append(np.full(count, block_weights, dtype=np.float32))
+        else:
+            weights.append(np.asarray(block_weights, dtype=np.float32))
+        matcher._next_block()
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def read_lengths(reader: Any, field: str, size: int) -> np.ndarray:
+    """Field lengths of every document, decoded from Whoosh's one-byte length columns."""
+    parts = []
+    for segment, _ in reader.leaf_readers():
+        count = segment.doc_count_all()
+        perdoc = getattr(segment, "_perdoc", None)
+        column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN) if perdoc else None
+        if column is None:
+            parts.append(np.ones(count, dtype=np.float32))
+            continue
+        codes = np.fromiter(iter(column), dtype=np.uint8, count=count)
+        parts.append(LENGTH_TABLE[codes])
+    return np.concatenate(parts) if parts else np.zeros(size, dtype=np.float32)
+
+
+def evaluate(postings: PostingsReader, node: Any) -> Matches:
+    """The documents a parsed query matches, with BM25 scores summed over matching terms."""
+    size = postings.size
+    if isinstance(node, whoosh_query.Every):
+        return Matches(postings.alive().copy(), np.zeros(size, dtype=np.float32))
+    if isinstance(node, whoosh_query.Term):
+        return term_matches(postings, node.fieldname, node.text, node.boost)
+    if isinstance(node, whoosh_query.And):
+        return combine_all([evaluate(postings, sub) for sub in node.subqueries], size)
+    if isinstance(node, whoosh_query.Or):
+        return combine_any([evaluate(postings, sub) for sub in node.subqueries], size)
+    if isinstance(node, whoosh_query.AndNot):
+        positive, negative = evaluate(postings, node.a), evaluate(postings, node.b)
+        mask = positive.mask & ~negative.mask
+        return Matches(mask, np.where(mask, positive.scores, 0))
+    if isinstance(node, whoosh_query.Not):
+        inner = evaluate(postings, node.query)
+        return Matches(~inner.mask & postings.alive(), np.zeros(size, dtype=np.float32))
+    if isinstance(node, whoosh_query.MultiTerm):
+        terms = [
+            whoosh_query.Term(node.fieldname, text, boost=node.boost)
+            for text in node._btexts(postings.reader)
+        ]
+        return combine_any([evaluate(postings, term) for term in terms], size)
+    return checked_by_whoosh(postings, node)
+
+
+def term_matches(postings: PostingsReader, field: str, text: Any, boost: float) -> Matches:
+    """One term's matches, scored with Whoosh's BM25F formula."""
+    size = postings.size
+    ids, frequencies = postings.postings(field, text)
+    mask = np.zeros(size, dtype=bool)
+    mask[ids] = True
+    scores = np.zeros(size, dtype=np.float32)
+    searcher = postings.searcher
+    if searcher.schema[field].scorable and len(ids):
+        idf = math.log(searcher.doc_count_all() / (len(ids) + 1)) + 1
+        average = searcher.avg_field_length(field) or 1.0
+        lengths = postings.lengths(field)[ids]
+        norm = BM25_K1 * ((1 - BM25_B) + BM25_B * lengths / average)
+        scores[ids] = boost * idf * frequencies * (BM25_K1 + 1) / (frequencies + norm)
+    elif len(ids):
+        scores[ids] = boost * frequencies
+    return Matches(mask, scores)
+
+
+def combine_all(parts: list[Matches], size: int) -> Matches:
+    """Documents every part matches, their scores summed."""
+    mask = np.ones(size, dtype=bool)
+    for part in parts:
+        mask &= part.mask
+    scores = np.zeros(size, dtype=np.float32)
+    for part in parts:
+        scores += part.scores
+    return Matches(mask, np.where(mask, scores, 0))
+
+
+def combine_any(parts: list[Matches], size: int) -> Matches:
+    """Documents any part matches, their scores summed."""
+    mask = np.zeros(size, dtype=bool)
+    scores = np.zeros(size, dtype=np.float32)
+    for part in parts:
+        mask |= part.mask
+        scores += part.scores
+    return Matches(mask, scores)
+
+
+def checked_by_whoosh(postings: PostingsReader, node: Any) -> Matches:
+    """Position-dependent queries (phrases, spans): candidates from their terms, then Whoosh."""
+    size = postings.size
+    terms = []
+    if isinstance(node, whoosh_query.Phrase):  # a phrase needs every one of its words
+        terms = [whoosh_query.Term(node.fieldname, word) for word in node.words]
+    candidates = combine_all([evaluate(postings, t) for t in terms], size) if terms else None
+    allowed = None if candidates is None else set(np.flatnonzero(candidates.mask).tolist())
+    mask = np.zeros(size, dtype=bool)
+    if allowed is None or allowed:
+        matcher = node.matcher(postings.searcher)
+        found = [d for d in matcher.all_ids() if allowed is None or d in allowed]
+        mask[np.asarray(found, dtype=np.int64)] = True
+    scores = candidates.scores if candidates is not None else np.zeros(size, dtype=np.float32)
+    return Matches(mask, np.where(mask, scores, 0).astype(np.float32))
