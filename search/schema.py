@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from search.models import Article, Entities, Locator, Mention, ParsedDate
 
@@ -25,8 +26,10 @@ def build_schema() -> Schema:
         country=KEYWORD(stored=True, commas=True, lowercase=False, scorable=True),
         org=KEYWORD(stored=True, commas=True, lowercase=False, scorable=True),
         month=ID(stored=True),
-        dated=NUMERIC(int, bits=8, sortable=True),
-        timestamp=NUMERIC(int, bits=64, signed=True, sortable=True),
+        # Columns only, not indexed: dates are filtered and sorted over per-searcher arrays,
+        # so range terms (four per 64-bit number) would cost indexing time for nothing.
+        dated=COLUMN(NumericColumn("B", default=0)),
+        timestamp=COLUMN(NumericColumn("q", default=0)),
         content_hash=ID(stored=True, sortable=True),
         record=STORED,
     )
