@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -192,19 +191,9 @@ def summarise(timings: Timings) -> dict[str, float]:
 
 def serving_peak_mb(index_dir: Path) -> float:
     """Peak RSS of a fresh process that opens the index and runs the query set twice."""
-    command = [sys.executable, "-m", "bench.speed", "--serve", str(index_dir)]
+    command = [sys.executable, "-m", "bench.serving", str(index_dir)]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return float(output.strip().splitlines()[-1])
-
-
-def serve(index_dir: Path) -> None:
-    """The serving process: run every query twice, print peak RSS in MB."""
-    index = SearchIndex(index_dir)
-    for _ in range(2):
-        for spec in load_queries():
-            run_search(index, make_search_request(**spec["request"]), FACET_SIZE)
-    index.close()
-    print(round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1))
 
 
 def print_table(label: str, build: dict[str, Any], timings: Timings, figures: dict) -> None:
@@ -229,16 +218,12 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=DEFAULT_REPEATS)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--rebuild", action="store_true", help="Rebuild every index.")
-    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
 def main() -> None:
     """Build or reuse the indexes and baselines, time them, print the table and a JSON line."""
     args = parse_arguments()
-    if args.serve:
-        serve(args.serve)
-        return
     load = os.getloadavg()
     paths = source_paths()
     original, scaled = args.work_dir / "x1", args.work_dir / f"x{args.scale}"

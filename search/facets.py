@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as whoosh_query
 
-from search.matching import Matches, PostingsReader, evaluate
+from search.matching import Matches, PostingsReader, evaluate, field_postings
 from search.models import ENTITY_KINDS, FacetValue, RelatedValue, SearchRequest
 from search.schema import FACET_FIELDS
 
@@ -30,6 +30,23 @@ class FacetColumn:
     documents: np.ndarray
     value_ids: np.ndarray
 
+    def top(self, matched: np.ndarray, limit: int) -> list[FacetValue]:
+        """The `limit` values most matched documents carry, ties alphabetically.
+
+        Only the few values that can make the list are ranked: a facet of thousands of
+        names costs one bincount and one partition, not a sort of every name.
+        """
+        if limit <= 0:
+            return []
+        counts = np.bincount(self.value_ids[matched[self.documents]], minlength=len(self.values))
+        present = np.flatnonzero(counts)
+        if len(present) > limit:
+            cut = np.partition(counts[present], len(present) - limit)[len(present) - limit]
+            present = present[counts[present] >= cut]
+        # The lexicon is sorted, so value ids order ties alphabetically.
+        chosen = present[np.lexsort((present, -counts[present]))][:limit]
+        return [FacetValue(self.values[i], int(counts[i])) for i in chosen]
+
     def count(self, matched: np.ndarray) -> dict[str, int]:
         """How many matched documents carry each value (values with none left out)."""
         counts = np.bincount(self.value_ids[matched[self.documents]], minlength=len(self.values))
@@ -37,17 +54,24 @@ class FacetColumn:
 
 
 def build_column(reader: Any, field: str) -> FacetColumn:
-    """Read a facet field's postings once into a FacetColumn."""
-    values, documents, value_ids = [], [], []
-    for value_id, term in enumerate(reader.lexicon(field)):
-        values.append(term.decode("utf-8") if isinstance(term, bytes) else term)
-        postings = np.fromiter(reader.postings(field, term).all_ids(), dtype=np.int64)
-        documents.append(postings)
-        value_ids.append(np.full(len(postings), value_id, dtype=np.int64))
-    if not values:
+    """Read a facet field's postings once into a FacetColumn, segment by segment."""
+    found: dict[str, list[np.ndarray]] = {}
+    for segment, offset in reader.leaf_readers():
+        for value, documents in field_postings(segment, field):
+            found.setdefault(value, []).append(documents + offset)
+    if not found:
         empty = np.zeros(0, dtype=np.int64)
         return FacetColumn([], empty, empty)
-    return FacetColumn(values, np.concatenate(documents), np.concatenate(value_ids))
+    values = sorted(found)
+    parts = [np.concatenate(found[value]) for value in values]
+    documents = np.concatenate(parts)
+    value_ids = np.repeat(np.arange(len(values), dtype=np.int64), [len(p) for p in parts])
+    if reader.has_deletions():
+        alive = np.zeros(reader.doc_count_all(), dtype=bool)
+        alive[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        keep = alive[documents]
+        documents, value_ids = documents[keep], value_ids[keep]
+    return FacetColumn(values, documents, value_ids)
 
 
 @dataclass(frozen=True)
@@ -133,8 +157,10 @@ def count_facets(
     """Ranked facet values of the matched documents for every facet."""
     facets = {}
     for name, column in columns.items():
-        counts = column.count(matched)
-        facets[name] = rank_dates(counts) if name == "date" else rank_values(counts, facet_size)
+        if name == "date":
+            facets[name] = rank_dates(column.count(matched))
+        else:
+            facets[name] = column.top(matched, facet_size)
     return facets
 
 

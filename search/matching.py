@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,7 +46,7 @@ class PostingsReader:
         self.reader = searcher.reader()
         self.size = self.reader.doc_count_all()
         self._lock = threading.Lock()
-        self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]]
+        self._postings: OrderedDict[tuple[str, Any, str], tuple[np.ndarray, np.ndarray]]
         self._postings = OrderedDict()
         self._held = 0
         self._lengths: dict[str, np.ndarray] = {}
@@ -53,12 +54,18 @@ class PostingsReader:
 
     def postings(self, field: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
         """The documents holding a term and the term's frequency in each."""
-        key = (field, text)
+        return self._remembered((field, text, "frequencies"), read_postings)
+
+    def positions(self, field: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Every occurrence of a term: its document and word position, in document order."""
+        return self._remembered((field, text, "positions"), read_positions)
+
+    def _remembered(self, key: tuple[str, Any, str], read: Any) -> tuple[np.ndarray, np.ndarray]:
         with self._lock:
             if key in self._postings:
                 self._postings.move_to_end(key)
                 return self._postings[key]
-        found = read_postings(self.reader, field, text)
+        found = read(self.reader, key[0], key[1])
         with self._lock:
             self._postings[key] = found
             self._held += found[0].nbytes + found[1].nbytes
@@ -96,6 +103,55 @@ def read_postings(reader: Any, field: str, text: Any) -> tuple[np.ndarray, np.nd
     if not ids:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     return np.concatenate(ids), np.concatenate(weights)
+
+
+def field_postings(segment: Any, field: str) -> Iterator[tuple[str, np.ndarray]]:
+    """Each term of a field in one segment with its documents (deleted ones included).
+
+    Walks the term index once instead of looking every term up: a facet field holds
+    thousands of names, and a lookup costs more than reading a short posting list.
+    """
+    terms = getattr(segment, "_terms", None)
+    if terms is None or not hasattr(terms, "items_from"):
+        for text in segment.lexicon(field):
+            yield _text(text), read_leaf(segment.postings(field, text))[0]
+        return
+    field_format = segment.schema[field].format
+    for (name, text), info in terms.items_from(field, b""):
+        if name != field:
+            break
+        matcher = segment._codec.postings_reader(terms._postfile, info, field_format)
+        yield _text(text), read_leaf(matcher)[0]
+
+
+def _text(term: Any) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else str(term)
+
+
+def read_positions(reader: Any, field: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A term's occurrences over every segment: document numbers and word positions."""
+    documents, positions = [], []
+    decode = reader.schema[field].format.decode_positions
+    for segment, offset in reader.leaf_readers():
+        if (field, text) not in segment:
+            continue
+        for document, value in leaf_values(segment.postings(field, text)):
+            found = decode(value)
+            documents.append(np.full(len(found), document + offset, dtype=np.int64))
+            positions.append(np.asarray(found, dtype=np.int64))
+    if not documents:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(documents), np.concatenate(positions)
+
+
+def leaf_values(matcher: Any) -> Any:
+    """(document, encoded value) of each live posting of one segment."""
+    deleted: Any = ()
+    if isinstance(matcher, wrappers.FilterMatcher):
+        deleted, matcher = matcher._ids, matcher.child
+    for _ in _each(matcher):
+        if matcher.id() not in deleted:
+            yield matcher.id(), matcher.value()
 
 
 def read_leaf(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -180,6 +236,8 @@ def evaluate(postings: PostingsReader, node: Any) -> Matches:
             for text in node._btexts(postings.reader)
         ]
         return combine_any([evaluate(postings, term) for term in terms], size)
+    if isinstance(node, whoosh_query.Phrase) and node.slop == 1 and node.words:
+        return phrase_matches(postings, node)
     return checked_by_whoosh(postings, node)
 
 
@@ -221,6 +279,25 @@ def combine_any(parts: list[Matches], size: int) -> Matches:
         mask |= part.mask
         scores += part.scores
     return Matches(mask, scores)
+
+
+POSITION_STRIDE = 1 << 32  # document * stride + position: one integer per occurrence
+
+
+def phrase_matches(postings: PostingsReader, node: Any) -> Matches:
+    """Documents where the phrase's words stand next to each other, in order."""
+    words = [whoosh_query.Term(node.fieldname, word, boost=node.boost) for word in node.words]
+    candidates = combine_all([evaluate(postings, word) for word in words], postings.size)
+    starts: np.ndarray | None = None
+    for index, word in enumerate(node.words):
+        documents, positions = postings.positions(node.fieldname, word)
+        keep = candidates.mask[documents]
+        keys = np.unique(documents[keep] * POSITION_STRIDE + positions[keep] - index)
+        starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+    mask = np.zeros(postings.size, dtype=bool)
+    if starts is not None:
+        mask[starts // POSITION_STRIDE] = True
+    return Matches(mask, np.where(mask, candidates.scores, 0).astype(np.float32))
 
 
 def checked_by_whoosh(postings: PostingsReader, node: Any) -> Matches:
