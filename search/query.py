@@ -238,11 +238,20 @@ def query_words(searcher: Any, text_query: Any) -> dict[str, frozenset[str]]:
     """The indexed words of the query in each text field, wildcards expanded."""
     if isinstance(text_query, whoosh_query.Every):
         return {}
-    terms = text_query.existing_terms(searcher.reader(), expand=True)
-    return {
-        name: frozenset(searcher.schema[name].from_bytes(text) for f, text in terms if f == name)
-        for name in TEXT_FIELDS
-    }
+    # Query.existing_terms would do, but its loop variable shadows its field argument and
+    # drops every field after the first: walk the leaves here.
+    reader = searcher.reader()
+    words: dict[str, set[str]] = {name: set() for name in TEXT_FIELDS}
+    for leaf in text_query.leaves():
+        if isinstance(leaf, whoosh_query.MultiTerm):
+            terms = ((leaf.fieldname, text) for text in leaf.expanded_terms(reader))
+        else:
+            terms = leaf.iter_all_terms()
+        for name, text in terms:
+            if name in words:
+                field = searcher.schema[name]
+                words[name].add(field.from_bytes(text) if isinstance(text, bytes) else text)
+    return {name: frozenset(found) for name, found in words.items()}
 
 
 def mark_words(
