@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,8 @@ from search.errors import IndexBusy
 CURRENT = "current"
 GENERATIONS = "generations"
 LOCK = "indexer.lock"
+_HELD: set[Path] = set()  # index directories whose writer lock this process holds
+_HELD_LOCK = threading.Lock()
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -64,16 +67,34 @@ def _remove_old_generations(index_dir: Path, keep: set[Path | None]) -> None:
 
 @contextmanager
 def writer_lock(index_dir: Path) -> Iterator[None]:
-    """Hold the index's write lock; refuse clearly if another indexer holds it."""
+    """Hold the index's write lock; refuse clearly if another indexer holds it.
+
+    A POSIX record lock (lockf), not flock: children the indexer forks (Whoosh's
+    multi-process writer) would share an flock and keep it after the indexer is
+    killed, refusing every later run; a record lock belongs to this process alone
+    and dies with it. Record locks do not exclude the same process, so a set of
+    the directories this process holds does that.
+    """
     index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / LOCK, "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise IndexBusy(
-                f"another indexer is writing to {index_dir}; wait for it to finish"
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    key = index_dir.resolve()
+    with _HELD_LOCK:
+        if key in _HELD:
+            raise _busy(index_dir)
+        _HELD.add(key)
+    try:
+        with open(index_dir / LOCK, "w") as handle:
+            try:
+                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:  # EACCES or EAGAIN, as the platform has it
+                raise _busy(index_dir) from None
+            try:
+                yield
+            finally:
+                fcntl.lockf(handle, fcntl.LOCK_UN)
+    finally:
+        with _HELD_LOCK:
+            _HELD.discard(key)
+
+
+def _busy(index_dir: Path) -> IndexBusy:
+    return IndexBusy(f"another indexer is writing to {index_dir}; wait for it to finish")

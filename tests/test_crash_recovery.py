@@ -7,9 +7,11 @@ server on a free loopback port, SIGKILL sent to the indexer's own pid.
 from __future__ import annotations
 
 import json
+import os
 import random
 import signal
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -226,3 +228,42 @@ def test_a_second_indexer_is_refused_with_one_line_and_the_index_is_whole(
     assert "another indexer is writing" in refused_err
     assert parse_summary(done_out).indexed == LARGE
     assert index_total(index_dir)[0] == LARGE
+
+
+HOLD_LOCK_AND_FORK = """
+import os, sys, time
+from pathlib import Path
+from search.layout import writer_lock
+with writer_lock(Path(sys.argv[1])):
+    child = os.fork()  # as Whoosh's multi-process writer does
+    if child == 0:
+        time.sleep(60)
+        os._exit(0)
+    print(child, flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_killed_indexers_forked_children_do_not_keep_the_lock(tmp_path: Path, builds) -> None:
+    build_a, _ = builds
+    index_dir = tmp_path / "index"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK_AND_FORK, str(index_dir)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=cli_environment(),
+    )
+    child = int(holder.stdout.readline()) if holder.stdout else 0
+    try:
+        busy = run_cli("index", build_a, "--index-dir", index_dir, "--workers", "1")
+        assert busy.returncode != 0 and "another indexer" in busy.stderr
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+        # The orphaned child still runs, but the lock died with the indexer that took it.
+        done = run_cli("index", build_a, "--index-dir", index_dir, "--workers", "1")
+        assert done.returncode == 0, done.stderr
+    finally:
+        if holder.stdout:
+            holder.stdout.close()
+        if child:
+            os.kill(child, signal.SIGKILL)
