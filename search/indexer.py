@@ -216,12 +216,17 @@ def open_writer(ix: Any, *, replace: bool) -> Any:
 
     A new generation's segments are written side by side by WRITER_PROCESSES processes and
     kept as they are (no merge), which halves a rebuild's time on two cores; updates of a
-    live index stay in one process, so that replacing documents stays simple.
+    live index stay in one process, so that replacing documents stays simple. Segments
+    stay separate files (compound=False): Whoosh reads a compound segment by copying it
+    into memory, which made a server on 220,000 articles hold 600 MB before any search.
     """
     if replace:
-        return ix.writer(limitmb=WRITER_MEMORY_MB)
+        return ix.writer(limitmb=WRITER_MEMORY_MB, compound=False)
     return ix.writer(
-        limitmb=WRITER_MEMORY_MB // WRITER_PROCESSES, procs=WRITER_PROCESSES, multisegment=True
+        limitmb=WRITER_MEMORY_MB // WRITER_PROCESSES,
+        procs=WRITER_PROCESSES,
+        multisegment=True,
+        compound=False,
     )
 
 

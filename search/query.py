@@ -42,6 +42,7 @@ from search.models import (
 from search.schema import document_to_article
 
 SNIPPET_CHARS = 240
+SNIPPET_SCAN_CHARS = 6_000  # snippets come from an article's start: long ones cost ms each
 MAX_EXPANDED_TERMS = 100  # words all wildcard and fuzzy terms of a query may stand for
 LATEST_SIZE = 10
 SUGGESTION_DISTANCE = 2
@@ -265,7 +266,9 @@ def mark_words(
             fields[name],
             words[name],
             searcher.schema[name].analyzer,
-            highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60),
+            highlight.ContextFragmenter(
+                maxchars=SNIPPET_CHARS, surround=60, charlimit=SNIPPET_SCAN_CHARS
+            ),
             MarkFormatter(between=" … "),
             top=top,
         )
