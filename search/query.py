@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import highlight
 from whoosh import index as whoosh_index
 from whoosh import query as whoosh_query
 from whoosh.qparser import MultifieldParser
@@ -40,9 +39,9 @@ from search.models import (
     SearchRequest,
 )
 from search.schema import document_to_article
+from search.snippets import make_snippet
 
 SNIPPET_CHARS = 240
-SNIPPET_SCAN_CHARS = 6_000  # snippets come from an article's start: long ones cost ms each
 MAX_EXPANDED_TERMS = 100  # words all wildcard and fuzzy terms of a query may stand for
 LATEST_SIZE = 10
 SUGGESTION_DISTANCE = 2
@@ -245,7 +244,7 @@ def query_words(searcher: Any, text_query: Any) -> dict[str, frozenset[str]]:
     words: dict[str, set[str]] = {name: set() for name in TEXT_FIELDS}
     for leaf in text_query.leaves():
         if isinstance(leaf, whoosh_query.MultiTerm):
-            terms = ((leaf.fieldname, text) for text in leaf.expanded_terms(reader))
+            terms = leaf.expanded_terms(reader)  # (field, text) pairs
         else:
             terms = leaf.iter_all_terms()
         for name, text in terms:
@@ -258,27 +257,9 @@ def query_words(searcher: Any, text_query: Any) -> dict[str, frozenset[str]]:
 def mark_words(
     searcher: Any, fields: dict[str, Any], name: str, words: dict[str, frozenset[str]], top: int
 ) -> str:
-    """A field's best fragments with the query's words in <mark>, or '' when none occur."""
-    if not words.get(name):
-        return ""
-    return str(
-        highlight.highlight(
-            fields[name],
-            words[name],
-            searcher.schema[name].analyzer,
-            highlight.ContextFragmenter(
-                maxchars=SNIPPET_CHARS, surround=60, charlimit=SNIPPET_SCAN_CHARS
-            ),
-            MarkFormatter(between=" … "),
-            top=top,
-        )
-    )
-
-
-class MarkFormatter(highlight.HtmlFormatter):
-    """Matches as bare <mark> tags; the text around them is escaped by the base class."""
-
-    template = "<mark>%(t)s</mark>"
+    """A field's first fragments with the query's words in <mark>, or '' when none occur."""
+    analyzer = searcher.schema[name].analyzer
+    return make_snippet(fields[name], words.get(name, frozenset()), analyzer, top, SNIPPET_CHARS)
 
 
 def parse_query(text: str, schema: Any) -> whoosh_query.Query:

@@ -1,0 +1,76 @@
+"""Snippets: the query's words marked in their context, found without re-analysing whole texts.
+
+Whoosh's highlighter runs the full analyzer over every token of every hit: at 20 hits of
+long articles that is most of a search. Here one regex finds the words that could stem to
+a query word (they start with all but its last letter: stems only cut or change an
+ending), and only those go through the analyzer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from html import escape
+
+SURROUND_CHARS = 60  # context kept either side of a marked word
+MAX_MARKS = 12  # marks looked for per field; the snippet shows the first ones
+SEPARATOR = " … "
+Analyzer = Callable[[str], Iterable[object]]
+
+
+def find_words(text: str, stems: frozenset[str], analyzer: Analyzer) -> list[tuple[int, int]]:
+    """Character spans of the words in text that the analyzer turns into one of `stems`."""
+    prefixes = sorted({stem[: max(1, len(stem) - 1)] for stem in stems}, key=len, reverse=True)
+    candidates = re.compile(
+        r"\b(?:" + "|".join(map(re.escape, prefixes)) + r")\w*(?:\.\w+)*", re.IGNORECASE
+    )
+    spans: list[tuple[int, int]] = []
+    for match in candidates.finditer(text):
+        if any(getattr(token, "text", None) in stems for token in analyzer(match.group())):
+            spans.append(match.span())
+            if len(spans) == MAX_MARKS:
+                break
+    return spans
+
+
+def group_spans(spans: list[tuple[int, int]], text_length: int) -> list[list[tuple[int, int]]]:
+    """Marked spans grouped into fragments whose contexts overlap."""
+    groups: list[list[tuple[int, int]]] = []
+    for span in spans:
+        if groups and span[0] - SURROUND_CHARS <= groups[-1][-1][1] + SURROUND_CHARS:
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    return groups
+
+
+def format_fragment(text: str, spans: list[tuple[int, int]], max_chars: int) -> str:
+    """One fragment: the spans in <mark>, their context escaped, cut at word boundaries."""
+    start = max(0, spans[0][0] - SURROUND_CHARS)
+    end = min(len(text), max(spans[-1][1] + SURROUND_CHARS, start + 1), start + max_chars)
+    if start > 0 and " " in text[start : spans[0][0]]:
+        start = text.index(" ", start, spans[0][0]) + 1
+    if end < len(text) and " " in text[spans[-1][1] : end]:
+        end = text.rindex(" ", spans[-1][1], end)
+    parts, position = [], start
+    for span_start, span_end in spans:
+        if span_end > end:
+            break
+        parts.append(escape(text[position:span_start], quote=False))
+        parts.append(f"<mark>{escape(text[span_start:span_end], quote=False)}</mark>")
+        position = span_end
+    parts.append(escape(text[position:end], quote=False))
+    return " ".join("".join(parts).split())
+
+
+def make_snippet(
+    text: str, stems: frozenset[str], analyzer: Analyzer, fragments: int, max_chars: int
+) -> str:
+    """Up to `fragments` fragments of text with the query's words marked; '' if none occur."""
+    if not stems:
+        return ""
+    spans = find_words(text, stems, analyzer)
+    if not spans:
+        return ""
+    groups = group_spans(spans, len(text))[:fragments]
+    return SEPARATOR.join(format_fragment(text, group, max_chars) for group in groups)
