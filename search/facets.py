@@ -20,6 +20,7 @@ from search.models import ENTITY_KINDS, FacetValue, RelatedValue, SearchRequest
 from search.schema import FACET_FIELDS
 
 UNDATED = "undated"
+SPARSE_FACTOR = 3  # below a third of the postings' documents, count per matched document
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,27 @@ class FacetColumn:
     values: list[str]
     documents: np.ndarray
     value_ids: np.ndarray
+    by_document: tuple[np.ndarray, np.ndarray] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # The same postings ordered by document, with each document's start: a search with
+        # few matches reads only their values instead of gathering over every posting.
+        order = np.argsort(self.documents, kind="stable")
+        size = int(self.documents.max()) + 2 if len(self.documents) else 1
+        starts = np.zeros(size, dtype=np.int64)
+        np.cumsum(np.bincount(self.documents, minlength=size - 1), out=starts[1:])
+        object.__setattr__(self, "by_document", (self.value_ids[order], starts))
+
+    def counts(self, matched: np.ndarray) -> np.ndarray:
+        """How many matched documents carry each value, by value id."""
+        documents = np.flatnonzero(matched[: len(self.by_document[1]) - 1])
+        if len(documents) * SPARSE_FACTOR >= len(self.documents):
+            return np.bincount(self.value_ids[matched[self.documents]], minlength=len(self.values))
+        values, starts = self.by_document
+        begin, lengths = starts[documents], starts[documents + 1] - starts[documents]
+        offsets = np.repeat(begin - (np.cumsum(lengths) - lengths), lengths)
+        positions = np.arange(int(lengths.sum())) + offsets
+        return np.bincount(values[positions], minlength=len(self.values))
 
     def top(self, matched: np.ndarray, limit: int) -> list[FacetValue]:
         """The `limit` values most matched documents carry, ties alphabetically.
@@ -38,7 +60,7 @@ class FacetColumn:
         """
         if limit <= 0:
             return []
-        counts = np.bincount(self.value_ids[matched[self.documents]], minlength=len(self.values))
+        counts = self.counts(matched)
         present = np.flatnonzero(counts)
         if len(present) > limit:
             cut = np.partition(counts[present], len(present) - limit)[len(present) - limit]
@@ -49,7 +71,7 @@ class FacetColumn:
 
     def count(self, matched: np.ndarray) -> dict[str, int]:
         """How many matched documents carry each value (values with none left out)."""
-        counts = np.bincount(self.value_ids[matched[self.documents]], minlength=len(self.values))
+        counts = self.counts(matched)
         return {self.values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
 
 

@@ -292,12 +292,21 @@ def phrase_matches(postings: PostingsReader, node: Any) -> Matches:
     for index, word in enumerate(node.words):
         documents, positions = postings.positions(node.fieldname, word)
         keep = candidates.mask[documents]
-        keys = np.unique(documents[keep] * POSITION_STRIDE + positions[keep] - index)
-        starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+        # Occurrences come in document then position order, so the keys are sorted already.
+        keys = documents[keep] * POSITION_STRIDE + positions[keep] - index
+        starts = keys if starts is None else sorted_common(starts, keys)
     mask = np.zeros(postings.size, dtype=bool)
     if starts is not None:
         mask[starts // POSITION_STRIDE] = True
     return Matches(mask, np.where(mask, candidates.scores, 0).astype(np.float32))
+
+
+def sorted_common(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The values of a sorted array that a second sorted array also holds, by binary search."""
+    if not len(first) or not len(second):
+        return first[:0]
+    found = np.minimum(np.searchsorted(second, first), len(second) - 1)
+    return first[second[found] == first]
 
 
 def checked_by_whoosh(postings: PostingsReader, node: Any) -> Matches:

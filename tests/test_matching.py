@@ -103,3 +103,16 @@ def test_replaced_article_is_not_matched_by_its_old_words(tmp_path: Path) -> Non
         assert run_search(index, make_search_request("")).total == 5
     finally:
         index.close()
+
+
+def test_sparse_and_dense_facet_counting_agree(samples_search: SearchIndex) -> None:
+    _, arrays = samples_search.snapshot()
+    size = len(arrays.timestamps)
+    for name, column in arrays.columns.items():
+        for chosen in ([0], [0, size - 1], list(range(0, size, 2)), list(range(size))):
+            matched = np.zeros(size, dtype=bool)
+            matched[chosen] = True
+            expected = np.bincount(
+                column.value_ids[matched[column.documents]], minlength=len(column.values)
+            )
+            assert (column.counts(matched) == expected).all(), (name, chosen)
