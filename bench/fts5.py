@@ -63,8 +63,9 @@ def stored_rows(index_dir: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def build_baseline(index_dir: Path, database: Path) -> int:
     """Write the FTS5 database from the index's articles; the number of articles."""
-    database.unlink(missing_ok=True)
-    connection = sqlite3.connect(database)
+    partial = database.with_suffix(".partial")  # renamed when complete: a killed build
+    partial.unlink(missing_ok=True)  # never leaves a half-filled baseline to be reused
+    connection = sqlite3.connect(partial)
     connection.executescript(SCHEMA)
     count = 0
     for batch in _batches(stored_rows(index_dir), INSERT_BATCH):
@@ -73,6 +74,7 @@ def build_baseline(index_dir: Path, database: Path) -> int:
     connection.executescript(INDEXES)
     connection.commit()
     connection.close()
+    partial.replace(database)
     return count
 
 
