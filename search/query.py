@@ -53,58 +53,74 @@ TEXT_FIELDS = ["title", "body"]
 
 
 class SearchIndex:
-    """The live index of a directory, reopened when an indexer commits or swaps in a rebuild."""
+    """The live index of a directory, reopened when an indexer commits or swaps in a rebuild.
+
+    Each thread gets its own Whoosh searcher: a searcher's posting readers seek and read
+    one shared file, so two threads on one searcher read each other's blocks. Opening one
+    costs milliseconds (segments are separate files, mapped, not copied). The per-document
+    arrays are built once per index version and shared by every thread.
+    """
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
         self._lock = threading.Lock()
-        self._generation: Path | None = None
-        self._searcher: Any = None
-        self._arrays: ArchiveArrays | None = None
-        self._retired: list[Any] = []
+        self._local = threading.local()
+        self._opened: list[Any] = []  # every searcher opened, so close() can close them
+        self._arrays: dict[tuple[str, int], ArchiveArrays] = {}
 
     def searcher(self) -> Any:
-        """A searcher on the newest committed index; cheap when nothing changed."""
-        with self._lock:
-            generation = current_generation(self.index_dir)
-            if generation is None:
-                raise IndexMissing(
-                    f"no index in {self.index_dir}: run `newsarchive index PATH` first"
-                )
-            if generation != self._generation:
-                self._replace(whoosh_index.open_dir(str(generation)).searcher())
-                self._generation = generation
-            elif not self._searcher.up_to_date():
-                self._replace(self._searcher.refresh())
-            return self._searcher
+        """This thread's searcher on the newest committed index; cheap when nothing changed."""
+        generation = current_generation(self.index_dir)
+        if generation is None:
+            raise IndexMissing(f"no index in {self.index_dir}: run `newsarchive index PATH` first")
+        local = self._local
+        searcher = getattr(local, "searcher", None)
+        if searcher is None or local.generation != generation:
+            # Only this thread ever used its old searchers: close them (a refreshed searcher
+            # shares segment readers with the one before, so they go together, here).
+            for old in getattr(local, "chain", []):
+                self._untrack(old)
+            local.chain = []
+            searcher = whoosh_index.open_dir(str(generation)).searcher()
+        elif not searcher.up_to_date():
+            searcher = searcher.refresh()
+        if searcher is not getattr(local, "searcher", None):
+            self._track(searcher)
+            local.chain.append(searcher)
+            local.searcher, local.generation, local.arrays = searcher, generation, None
+        return searcher
 
     def snapshot(self) -> tuple[Any, ArchiveArrays]:
-        """The current searcher with its per-document arrays, built once per searcher."""
+        """This thread's searcher with the per-document arrays of its index version."""
         searcher = self.searcher()
-        with self._lock:
-            if self._searcher is not searcher or self._arrays is None:
-                arrays = replace(build_arrays(searcher.reader()), postings=PostingsReader(searcher))
-                if self._searcher is searcher:
-                    self._arrays = arrays
-                return searcher, arrays
-            return searcher, self._arrays
+        local = self._local
+        if local.arrays is None:
+            key = (str(local.generation), searcher.reader().generation())
+            with self._lock:
+                shared = self._arrays.get(key)
+                if shared is None:
+                    shared = build_arrays(searcher.reader())
+                    self._arrays = {key: shared}  # older versions' arrays go
+            local.arrays = replace(shared, postings=PostingsReader(searcher))
+        return searcher, local.arrays
 
-    def _replace(self, searcher: Any) -> None:
-        # Requests may still be reading the previous searcher: close the one before it.
-        if self._searcher is not None and searcher is not self._searcher:
-            self._retired.append(self._searcher)
-        while len(self._retired) > 1:
-            self._retired.pop(0).close()
-        self._searcher = searcher
-        self._arrays = None
+    def _track(self, searcher: Any) -> None:
+        with self._lock:
+            self._opened.append(searcher)
+
+    def _untrack(self, searcher: Any) -> None:
+        with self._lock:
+            if searcher in self._opened:
+                self._opened.remove(searcher)
+                searcher.close()
 
     def close(self) -> None:
         """Close every searcher this index has opened."""
         with self._lock:
-            for searcher in [*self._retired, self._searcher]:
-                if searcher is not None:
-                    searcher.close()
-            self._retired, self._searcher, self._generation = [], None, None
+            for searcher in self._opened:
+                searcher.close()
+            self._opened, self._arrays = [], {}
+            self._local = threading.local()
 
 
 def run_search(index: SearchIndex, request: SearchRequest, facet_size: int = 30) -> SearchPage:

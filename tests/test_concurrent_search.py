@@ -34,12 +34,6 @@ def shared_words_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="SearchIndex shares one Whoosh searcher between threads; Whoosh's posting "
-    "readers seek and read a shared file, so concurrent matchers read each other's "
-    "blocks (UnpicklingError, zlib errors). Fix belongs in search/query.py.",
-    strict=False,
-)
 def test_threads_sharing_a_search_index_never_fail(shared_words_index: Path) -> None:
     index = SearchIndex(shared_words_index)
     errors: list[str] = []

@@ -61,6 +61,12 @@ SUFFIX_AFTER = re.compile(
 AND_BETWEEN = re.compile(r"\s+(?:and|&)\s+")
 PARTNER_BEFORE = re.compile(r"\b[A-Z][\w.'-]*\s+(?:and|&)\s+\Z")
 SURNAME_PARTICLES = {"du", "de", "da", "di", "van", "von", "der", "den", "le", "la", "del", "dos"}
+# Units and codes of tables and wires: never part of a name.
+UNITS = {
+    "CTS", "CT", "GMT", "EST", "EDT", "CST", "CDT", "PST", "PDT", "BST", "AAA", "AA", "BBB",
+    "NOTE", "DLRS", "DLR", "MLN", "BLN", "PCT", "SHR", "SHRS", "QTR", "REVS", "AVG", "MTHS",
+    "STG", "YR", "OPER", "NET", "LOSS", "PROFIT", "DIV", "QTLY", "PRIOR", "PAY", "RECORD",
+}  # fmt: skip
 NEXT_WORD = re.compile(r"\s*\S+")
 ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z&]{1,7})\)")
 
@@ -109,8 +115,16 @@ def joined_organisations(spans: list[Span], texts: dict[str, str]) -> list[Span]
     and so is "Standard and" + "Poor's Corp"."""
     spans = sorted(spans, key=lambda s: (s.field, s.start))
     joined: list[Span] = []
+    people = [(s.field, s.start, s.end) for s in spans if s.kind == "actor"]
     for span in spans:
         text = texts[span.field]
+        partner = PARTNER_BEFORE.search(text, max(0, span.start - 40), span.start)
+        if (span.kind == "actor" and " " not in span.text and partner
+                and not any(f == span.field and a <= partner.start() < b
+                            for f, a, b in people)):  # fmt: skip
+            # "Duff and Phelps said": a firm of two surnames, no person named
+            name = " ".join(text[partner.start() : span.end].split())
+            span = Span("org", name, span.field, partner.start(), span.end)
         suffix = SUFFIX_AFTER.match(text, span.end)
         if suffix and span.text.split()[-1] not in CORPORATE_SUFFIX_WORDS:
             # "John Labatt Ltd", "Samuel Montagu and Co": a company named after a person.
@@ -252,7 +266,8 @@ def find_missed_full_names(people: list[Span], full_names: set[str],
         pattern = given_names_before(person.text)
         for text in texts.values():
             for match in pattern.finditer(text):
-                given = [w for w in match.group(1).split() if w not in NOT_GIVEN_NAMES]
+                given = [w for w in match.group(1).split()
+                         if w not in NOT_GIVEN_NAMES and w.upper() not in UNITS]  # fmt: skip
                 if given and given == match.group(1).split()[-len(given) :]:
                     found.add(" ".join([*given, person.text]))
     return found

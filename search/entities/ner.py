@@ -10,14 +10,14 @@ from typing import Any
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from search.entities.countries import load_gazetteer
-from search.entities.names import Field, Span, resolve_names
+from search.entities.names import UNITS, Field, Span, resolve_names
 from search.entities.shouting import is_shouting, line_at
 from search.models import Mention
 
 # NER needs only its own component: in the small model it has its own token vectors, so
 # even the shared tok2vec is dead weight (a quarter of the time).
 EXCLUDED_PIPES = ["tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"]
-WINDOW = 2  # words of context either side of a name candidate
+WINDOW = 1  # words of context either side of a name candidate
 SENTENCE_END_CHARACTERS = ".!?:;\"”-—"
 WORD = re.compile(r"\S+")
 WORD_WITH_DIGIT = re.compile(r"\S*\d\S*")
@@ -50,11 +50,6 @@ GENERIC_ORGS = {
     "Court", "Cabinet", "Company", "Group", "Exchange", "Agency", "Fund", "Trade",
     "Department", "Administration", "Union",
     "Industry", "Reserve", "Market", "Markets", "Central", "National", "Federal", "Financial",
-}  # fmt: skip
-UNITS = {
-    "CTS", "CT", "GMT", "EST", "EDT", "CST", "CDT", "PST", "PDT", "BST", "AAA", "AA", "BBB",
-    "NOTE", "DLRS", "DLR", "MLN", "BLN", "PCT", "SHR", "SHRS", "QTR", "REVS", "AVG", "MTHS",
-    "STG", "YR", "OPER", "NET", "LOSS", "PROFIT", "DIV", "QTLY", "PRIOR", "PAY", "RECORD",
 }  # fmt: skip
 CURRENCY_WORDS = {
     "Dollar", "Dollars", "Dlr", "Dlrs", "Yen", "Mark", "Marks", "Franc", "Francs", "Pound",
@@ -186,7 +181,8 @@ def body_windows(text: str) -> list[tuple[int, int]]:
             if core.endswith(("'s", "’s")):
                 core = core[:-2]
             if is_candidate(core, sentence_start):
-                low, high = max(0, index - WINDOW), min(count, index + WINDOW + 1)
+                first, last = name_run(matches, index, usable)
+                low, high = max(0, first - WINDOW), min(count, last + WINDOW + 1)
                 keep[low:high] = b"\x01" * (high - low)
         sentence_start = word[-1] in SENTENCE_END_CHARACTERS
     windows: list[tuple[int, int]] = []
@@ -200,6 +196,27 @@ def body_windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
+def name_run(matches: list[re.Match[str]], index: int, usable: bytearray) -> tuple[int, int]:
+    """The run of capitalised words (and particles between them) around a candidate:
+    "Bank of England" is read whole even though "England" alone is a known word."""
+    first = last = index
+    while first > 0 and usable[first - 1] and _in_name(matches, first - 1):
+        first -= 1
+    while last + 1 < len(matches) and usable[last + 1] and _in_name(matches, last + 1):
+        last += 1
+    return first, last
+
+
+def _in_name(matches: list[re.Match[str]], index: int) -> bool:
+    word = matches[index].group()
+    if word in NAME_PARTICLES:
+        after = matches[index + 1].group() if index + 1 < len(matches) else ""
+        before = matches[index - 1].group() if index else ""
+        return after[:1].isupper() and before[:1].isupper()
+    core = word.strip(WORD_EDGES)
+    return core[:1].isupper() and not core.isupper() or len(core) > 1 and core.isupper()
+
+
 def is_candidate(word: str, sentence_start: bool) -> bool:
     """Whether a capitalised word may start or be part of a name the model should see."""
     if sentence_start and word.lower() in STOP_WORDS:
@@ -210,7 +227,9 @@ def is_candidate(word: str, sentence_start: bool) -> bool:
 @cache
 def known_words() -> frozenset[str]:
     """Capitalised words that are never part of a person's or organisation's name alone."""
-    return frozenset(COMMON_CAPITALISED.split()) | frozenset(load_gazetteer())
+    # Seats of power stay candidates: "the Kremlin said" is an institution speaking.
+    places = {form for form, place in load_gazetteer().items() if place.kind != "seat"}
+    return frozenset(COMMON_CAPITALISED.split()) | frozenset(places)
 
 
 def skipped_lines(text: str) -> list[tuple[int, int]]:
