@@ -252,7 +252,7 @@ def is_table_row(line: str) -> bool:
 def clean_spans(doc: Any, origins: list[Origin], texts: dict[str, str]) -> Iterator[Span]:
     """PERSON and ORG spans, in the original texts, with articles, possessives and junk removed."""
     for ent in doc.ents:
-        if ent.label_ not in ("PERSON", "ORG"):
+        if ent.label_ not in ("PERSON", "ORG", "GPE", "LOC", "NORP"):
             continue
         first, last = origins[ent.start], origins[ent.end - 1]
         if first is None or last is None or first[0] != last[0]:
@@ -263,6 +263,12 @@ def clean_spans(doc: Any, origins: list[Origin], texts: dict[str, str]) -> Itera
             continue
         start, end = bounds
         kind: str | None = "actor" if ent.label_ == "PERSON" else "org"
+        if ent.label_ in ("GPE", "LOC", "NORP"):
+            # With little context the model calls some people places ("Amara Okafor,
+            # Nigeria's trade minister"); the text itself says "Okafor said".
+            if not _speaks_later(text, start, end):
+                continue
+            kind = "actor"
         honorific = HONORIFIC.search(text, start, end)
         if honorific:
             start, kind = honorific.end(), "actor"
@@ -276,6 +282,13 @@ def clean_spans(doc: Any, origins: list[Origin], texts: dict[str, str]) -> Itera
         kind = classify(name, kind)  # type: ignore[arg-type]
         if kind:
             yield Span(kind, name, field, start, end)  # type: ignore[arg-type]
+
+
+def _speaks_later(text: str, start: int, end: int) -> bool:
+    words = text[start:end].split()
+    if not 2 <= len(words) <= 3 or any(w in known_words() for w in words):
+        return False
+    return re.search(rf"\b{re.escape(words[-1])}\s+(?:said|says|told|added)\b", text) is not None
 
 
 def org_end(text: str, start: int, end: int) -> int:
