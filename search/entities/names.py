@@ -39,8 +39,9 @@ NAME_TITLES = """Mr Mrs Ms Dr President Minister Secretary Governor Chairman Cha
     president minister secretary governor chairman chairwoman chancellor senator ambassador
     premier director spokesman spokeswoman commissioner mayor treasurer economist analyst
     executive officer"""
+SURNAME_PARTICLES = {"du", "de", "da", "di", "van", "von", "der", "den", "le", "la", "del", "dos"}
 NAME_PART = (
-    r"(?:(?:du|de|da|di|van|von|der|den|le|la|del|dos)\s+)?"  # "Barend du Plessis"
+    rf"(?:(?:{'|'.join(sorted(SURNAME_PARTICLES))})\s+)?"  # "Barend du Plessis"
     r"(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\.|Mc[A-Z][a-z]+|O'[A-Z][a-z]+)"
 )
 TITLED_NAME = re.compile(
@@ -60,7 +61,6 @@ SUFFIX_AFTER = re.compile(
 )
 AND_BETWEEN = re.compile(r"\s+(?:and|&)\s+")
 PARTNER_BEFORE = re.compile(r"\b[A-Z][\w.'-]*\s+(?:and|&)\s+\Z")
-SURNAME_PARTICLES = {"du", "de", "da", "di", "van", "von", "der", "den", "le", "la", "del", "dos"}
 # Units and codes of tables and wires: never part of a name.
 UNITS = {
     "CTS", "CT", "GMT", "EST", "EDT", "CST", "CDT", "PST", "PDT", "BST", "AAA", "AA", "BBB",
@@ -118,33 +118,41 @@ def joined_organisations(spans: list[Span], texts: dict[str, str]) -> list[Span]
     people = [(s.field, s.start, s.end) for s in spans if s.kind == "actor"]
     for span in spans:
         text = texts[span.field]
-        partner = PARTNER_BEFORE.search(text, max(0, span.start - 40), span.start)
-        if (span.kind == "actor" and " " not in span.text and partner
-                and not any(f == span.field and a <= partner.start() < b
-                            for f, a, b in people)):  # fmt: skip
+        partner = _partner_before(text, span.start)
+        named = partner is not None and any(
+            f == span.field and a <= partner < b for f, a, b in people
+        )
+        if span.kind == "actor" and " " not in span.text and partner is not None and not named:
             # "Duff and Phelps said": a firm of two surnames, no person named
-            name = " ".join(text[partner.start() : span.end].split())
-            span = Span("org", name, span.field, partner.start(), span.end)
+            span = _organisation(text, span.field, partner, span.end)
         suffix = SUFFIX_AFTER.match(text, span.end)
         if suffix and span.text.split()[-1] not in CORPORATE_SUFFIX_WORDS:
             # "John Labatt Ltd", "Samuel Montagu and Co": a company named after a person.
-            name = " ".join(text[span.start : suffix.end()].split())
-            span = Span("org", name, span.field, span.start, suffix.end())
+            span = _organisation(text, span.field, span.start, suffix.end())
         last_word = span.text.split()[-1].rstrip(".,")
         if span.kind == "org" and last_word in CORPORATE_SUFFIX_WORDS:
             previous = joined[-1] if joined else None
             if (previous and previous.field == span.field
                     and AND_BETWEEN.fullmatch(text[previous.end : span.start])):  # fmt: skip
-                joined[-1] = Span("org", " ".join(text[previous.start : span.end].split()),
-                                  span.field, previous.start, span.end)  # fmt: skip
+                joined[-1] = _organisation(text, span.field, previous.start, span.end)
                 continue
-            before = PARTNER_BEFORE.search(text, max(0, span.start - 40), span.start)
-            if before and not (previous and previous.field == span.field
-                               and previous.end > before.start()):  # fmt: skip
-                name = " ".join(text[before.start() : span.end].split())
-                span = Span("org", name, span.field, before.start(), span.end)
+            before = _partner_before(text, span.start)
+            if before is not None and not (previous and previous.field == span.field
+                                           and previous.end > before):  # fmt: skip
+                span = _organisation(text, span.field, before, span.end)
         joined.append(span)
     return joined
+
+
+def _partner_before(text: str, start: int) -> int | None:
+    """Where "Standard and " begins, right before a name at start; None if it is not there."""
+    match = PARTNER_BEFORE.search(text, max(0, start - 40), start)
+    return match.start() if match else None
+
+
+def _organisation(text: str, field: Field, start: int, end: int) -> Span:
+    """An organisation span over text[start:end], its name with single spaces."""
+    return Span("org", " ".join(text[start:end].split()), field, start, end)
 
 
 def cut_at_people(org: Span, people: list[Span], texts: dict[str, str]) -> Span:
