@@ -7,11 +7,29 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask.templating import Environment
 
 from search import config
 from search.query import SearchIndex
 from search.web.errors import register_error_handlers
 from search.web.views import blueprint
+
+DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class ContextEnvironment(Environment):
+    """Jinja that reads `row.value` of a context dict without raising an error first.
+
+    Jinja tries the attribute and falls back to the item after an AttributeError; a
+    search page makes ~1,000 such lookups on dicts, and the raised errors were an eighth
+    of its rendering. The result is the same: a dict's methods still come first.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """What Jinja would give, the item of a plain dict without the detour."""
+        if type(obj) is dict and attribute not in DICT_ATTRIBUTES and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -21,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(_resource_dir("templates")),
         static_folder=str(_resource_dir("static")),
     )
+    app.jinja_environment = ContextEnvironment
     app.config.from_mapping(
         INDEX_DIR=str(config.index_dir()),
         PER_PAGE=config.setting("per_page"),

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
-from flask import url_for
+from flask import request, url_for
 from werkzeug.datastructures import MultiDict
 
 from search.models import SearchRequest
 from search.params import make_search_request
 
+URL_CACHE_SIZE = 8192  # entity pages and encoded pairs: a page links ~300 of them
 LIST_PARAMS = ("actor", "country", "org", "not_actor", "not_country", "not_org")
 SINGLE_PARAMS = ("since", "until", "sort", "page", "actor_op", "country_op", "org_op")
 
@@ -39,17 +41,37 @@ def link(
         if (k, v) not in remove and k not in drop and k != "page"
     ]
     pairs += [pair for pair in add if pair not in pairs]
-    return url_for(endpoint, **values) + query_string([(k, v) for k, v in pairs if v != ""])
+    base = endpoint_url(endpoint, **values)
+    return base + query_string([(k, v) for k, v in pairs if v != ""])
 
 
 def query_string(pairs: list[tuple[str, str]] | MultiDict) -> str:
-    """'?a=1&b=2', or '' when there is nothing to say."""
+    """'?a=1&b=2', or '' when there is nothing to say (what urlencode gives, pair by pair)."""
     if isinstance(pairs, MultiDict):
         pairs = list(pairs.items(multi=True))
-    query = urlencode(pairs)
+    query = "&".join(_encoded_pair(str(k), str(v)) for k, v in pairs)
     return f"?{query}" if query else ""
 
 
 def entity_url(kind: str, value: str) -> str:
     """The page of one actor, country or organisation."""
-    return url_for("web.entity_page", kind=kind, name=value)
+    return endpoint_url("web.entity_page", kind=kind, name=value)
+
+
+def endpoint_url(endpoint: str, **values: Any) -> str:
+    """url_for(endpoint, **values), remembered: a search page links ~300 URLs, mostly the same.
+
+    A URL without host depends only on the endpoint, its values and the script root the
+    app is mounted at, so those are the key.
+    """
+    return _built_url(request.script_root, endpoint, tuple(sorted(values.items())))
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def _built_url(script_root: str, endpoint: str, values: tuple[tuple[str, Any], ...]) -> str:
+    return url_for(endpoint, **dict(values))
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def _encoded_pair(key: str, value: str) -> str:
+    return f"{quote_plus(key)}={quote_plus(value)}"

@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from search.config import setting
 from search.dates import format_date
 from search.models import Article, FacetValue, Mention, SearchPage
-from search.web.arguments import entity_url, link, query_string
+from search.web.arguments import endpoint_url, entity_url, link, query_string
 from search.web.histogram import histogram_context
 
 FACET_LABELS = {"actor": "People", "country": "Countries", "org": "Organisations"}
@@ -37,7 +37,7 @@ def search_context(page: SearchPage | None, args: MultiDict) -> dict[str, Any]:
         "date_hidden": [
             (k, v) for k, v in args.items(multi=True) if k not in ("since", "until", "page")
         ],
-        "clear_url": url_for("web.search_page"),
+        "clear_url": endpoint_url("web.search_page"),
         "exports": export_links(args),
         "page": page,
         "error": None,
@@ -66,9 +66,9 @@ def export_links(args: MultiDict) -> list[dict[str, str]]:
     """The same search as JSON, CSV and an Atom feed."""
     pairs = [(k, v) for k, v in args.items(multi=True) if k != "page"]
     return [
-        {"label": "JSON", "url": url_for("web.search_api") + query_string(pairs)},
-        {"label": "CSV", "url": url_for("web.export_csv") + query_string(pairs)},
-        {"label": "Atom feed", "url": url_for("web.export_atom") + query_string(pairs)},
+        {"label": "JSON", "url": endpoint_url("web.search_api") + query_string(pairs)},
+        {"label": "CSV", "url": endpoint_url("web.export_csv") + query_string(pairs)},
+        {"label": "Atom feed", "url": endpoint_url("web.export_atom") + query_string(pairs)},
     ]
 
 
@@ -83,7 +83,7 @@ def hit_context(hit: Any) -> dict[str, Any]:
     return {
         **vars(hit),
         "snippet": Markup(hit.snippet),
-        "article_url": url_for("web.article_page", article_id=hit.id),
+        "article_url": endpoint_url("web.article_page", article_id=hit.id),
         "chips": hit_chips(hit),
     }
 
