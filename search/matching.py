@@ -2,18 +2,16 @@
 
 Whoosh matches and scores one posting at a time in Python: a term in most of 200,000
 articles costs seconds. Here each term's postings are read block by block into arrays
-(remembered per searcher, within a memory budget), boolean operators become array
-operations, and BM25 (Whoosh's formula and constants) is computed for all matches at
-once. Phrases and other position-dependent queries are narrowed by their terms first and
-then checked by Whoosh on those candidates only. Part of the Whoosh seam: only this
-module, schema, indexer, query and facets import whoosh.
+(remembered per index version and shared by every thread, within a memory budget),
+boolean operators become array operations, and BM25 (Whoosh's formula and constants) is
+computed for all matches at once. Phrases and other position-dependent queries are
+narrowed by their terms first and then checked by Whoosh on those candidates only. Part
+of the Whoosh seam: only this module, schema, indexer, query and facets import whoosh.
 """
 
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -24,9 +22,11 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching import wrappers
 from whoosh.util.numeric import byte_to_length
 
+from search.bounded import BoundedCache
+
 BM25_B = 0.75  # Whoosh's defaults, so rankings agree with its own
 BM25_K1 = 1.2
-POSTINGS_BUDGET_BYTES = 64 * 1024 * 1024  # recently used terms' arrays kept per searcher
+POSTINGS_BUDGET_BYTES = 128 * 1024 * 1024  # recently used terms' arrays kept per index version
 LENGTH_TABLE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 
@@ -38,19 +38,34 @@ class Matches:
     scores: np.ndarray
 
 
-class PostingsReader:
-    """A searcher's postings and field lengths as arrays, read once and remembered."""
+class PostingsCache:
+    """One index version's posting arrays and field lengths, shared by every thread.
 
-    def __init__(self, searcher: Any) -> None:
+    The arrays never change once read, so threads share them freely; only the Whoosh
+    readers that read them are per thread (a reader's file position is not shareable).
+    Without sharing, each server thread would read and hold every term again.
+    """
+
+    def __init__(self, budget: int = POSTINGS_BUDGET_BYTES) -> None:
+        self.arrays: BoundedCache[tuple[np.ndarray, np.ndarray]] = BoundedCache(
+            budget, weigh=lambda pair: pair[0].nbytes + pair[1].nbytes
+        )
+        self.lengths: dict[str, np.ndarray] = {}
+        self.alive: np.ndarray | None = None
+
+
+class PostingsReader:
+    """A searcher's postings and field lengths as arrays, read once and remembered.
+
+    Pass the PostingsCache of the searcher's index version to share what other threads
+    have read already; without one, this reader remembers only what it reads itself.
+    """
+
+    def __init__(self, searcher: Any, cache: PostingsCache | None = None) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.size = self.reader.doc_count_all()
-        self._lock = threading.Lock()
-        self._postings: OrderedDict[tuple[str, Any, str], tuple[np.ndarray, np.ndarray]]
-        self._postings = OrderedDict()
-        self._held = 0
-        self._lengths: dict[str, np.ndarray] = {}
-        self._alive: np.ndarray | None = None
+        self.cache = cache if cache is not None else PostingsCache()
 
     def postings(self, field: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
         """The documents holding a term and the term's frequency in each."""
@@ -61,34 +76,27 @@ class PostingsReader:
         return self._remembered((field, text, "positions"), read_positions)
 
     def _remembered(self, key: tuple[str, Any, str], read: Any) -> tuple[np.ndarray, np.ndarray]:
-        with self._lock:
-            if key in self._postings:
-                self._postings.move_to_end(key)
-                return self._postings[key]
-        found = read(self.reader, key[0], key[1])
-        with self._lock:
-            self._postings[key] = found
-            self._held += found[0].nbytes + found[1].nbytes
-            while self._held > POSTINGS_BUDGET_BYTES and len(self._postings) > 1:
-                _, (ids, weights) = self._postings.popitem(last=False)
-                self._held -= ids.nbytes + weights.nbytes
+        found = self.cache.arrays.get(key)
+        if found is None:  # two threads may both read a new term: the same arrays, no harm
+            found = self.cache.arrays.put(key, read(self.reader, key[0], key[1]))
         return found
 
     def alive(self) -> np.ndarray:
         """True for every document not deleted."""
-        if self._alive is None:
+        if self.cache.alive is None:
             alive = np.ones(self.size, dtype=bool)
             if self.reader.has_deletions():
                 alive[:] = False
                 alive[np.fromiter(self.reader.all_doc_ids(), dtype=np.int64)] = True
-            self._alive = alive
-        return self._alive
+            self.cache.alive = alive
+        return self.cache.alive
 
     def lengths(self, field: str) -> np.ndarray:
         """Every document's length in a field, as Whoosh stores it (one byte, approximate)."""
-        if field not in self._lengths:
-            self._lengths[field] = read_lengths(self.reader, field, self.size)
-        return self._lengths[field]
+        lengths = self.cache.lengths.get(field)
+        if lengths is None:
+            lengths = self.cache.lengths[field] = read_lengths(self.reader, field, self.size)
+        return lengths
 
 
 def read_postings(reader: Any, field: str, text: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
-from dataclasses import replace
+from dataclasses import astuple, dataclass, field, replace
 from html import escape
 from itertools import islice
 from pathlib import Path
@@ -16,6 +16,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as whoosh_query
 from whoosh.qparser import MultifieldParser
 
+from search.bounded import BoundedCache
 from search.errors import BadRequest, IndexMissing, NotFound
 from search.facets import (
     ArchiveArrays,
@@ -29,7 +30,7 @@ from search.facets import (
     top_scored,
 )
 from search.layout import current_generation
-from search.matching import Matches, PostingsReader
+from search.matching import Matches, PostingsCache, PostingsReader
 from search.models import (
     Article,
     EntityKind,
@@ -39,7 +40,7 @@ from search.models import (
     SearchRequest,
 )
 from search.schema import document_to_article
-from search.snippets import make_snippet
+from search.snippets import WordStems, make_snippet
 
 SNIPPET_CHARS = 240
 MAX_EXPANDED_TERMS = 100  # words all wildcard and fuzzy terms of a query may stand for
@@ -52,21 +53,60 @@ WORD = re.compile(r'(?<![\w:*"?])[A-Za-z]+(?![\w:*?])')
 TEXT_FIELDS = ["title", "body"]
 
 
+STORED_DOCUMENTS = 2048  # stored fields kept per index version: ~8 kB each on Reuters
+PAGE_BYTES, HIT_BYTES, VALUE_BYTES = 1024, 2048, 160  # what a cached SearchPage holds, roughly
+
+
+@dataclass
+class IndexVersion:
+    """What every thread shares for one committed version of the index.
+
+    All of it is read-only once made, or a thread-safe bounded cache; a new version (an
+    incremental commit or a swapped-in rebuild) gets a new one, so nothing read from an
+    older version is ever served after the swap.
+    """
+
+    key: tuple[str, int]  # the generation's directory and the reader's commit generation
+    arrays: ArchiveArrays
+    postings: PostingsCache
+    documents: BoundedCache[dict[str, Any]]  # stored fields by document number
+    results: BoundedCache[SearchPage]  # whole pages by normalised request
+    stems: WordStems = field(default_factory=WordStems)  # for snippets
+
+
+@dataclass
+class IndexView:
+    """One thread's view of the live index: its own searcher, the version's shared state."""
+
+    searcher: Any
+    arrays: ArchiveArrays  # the version's arrays with this thread's PostingsReader
+    version: IndexVersion
+
+    def stored_fields(self, document: int) -> dict[str, Any]:
+        """A document's stored fields, read once per version (shared: never change them)."""
+        fields = self.version.documents.get(document)
+        if fields is None:
+            fields = self.version.documents.put(document, self.searcher.stored_fields(document))
+        return fields
+
+
 class SearchIndex:
     """The live index of a directory, reopened when an indexer commits or swaps in a rebuild.
 
     Each thread gets its own Whoosh searcher: a searcher's posting readers seek and read
     one shared file, so two threads on one searcher read each other's blocks. Opening one
-    costs milliseconds (segments are separate files, mapped, not copied). The per-document
-    arrays are built once per index version and shared by every thread.
+    costs milliseconds (segments are separate files, mapped, not copied). What is read
+    from a version (per-document arrays, posting arrays, stored fields, and with
+    `result_cache_bytes` whole result pages) is kept once per version for every thread.
     """
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, result_cache_bytes: int = 0) -> None:
         self.index_dir = Path(index_dir)
+        self.result_cache_bytes = result_cache_bytes
         self._lock = threading.Lock()
         self._local = threading.local()
         self._opened: list[Any] = []  # every searcher opened, so close() can close them
-        self._arrays: dict[tuple[str, int], ArchiveArrays] = {}
+        self._versions: dict[tuple[str, int], IndexVersion] = {}
 
     def searcher(self) -> Any:
         """This thread's searcher on the newest committed index; cheap when nothing changed."""
@@ -87,22 +127,38 @@ class SearchIndex:
         if searcher is not getattr(local, "searcher", None):
             self._track(searcher)
             local.chain.append(searcher)
-            local.searcher, local.generation, local.arrays = searcher, generation, None
+            local.searcher, local.generation, local.view = searcher, generation, None
         return searcher
+
+    def view(self) -> IndexView:
+        """This thread's searcher with the shared state of its index version."""
+        searcher = self.searcher()
+        local = self._local
+        if local.view is None:
+            version = self._version((str(local.generation), searcher.reader().generation()))
+            arrays = replace(version.arrays, postings=PostingsReader(searcher, version.postings))
+            local.view = IndexView(searcher, arrays, version)
+        view: IndexView = local.view
+        return view
 
     def snapshot(self) -> tuple[Any, ArchiveArrays]:
         """This thread's searcher with the per-document arrays of its index version."""
-        searcher = self.searcher()
-        local = self._local
-        if local.arrays is None:
-            key = (str(local.generation), searcher.reader().generation())
-            with self._lock:
-                shared = self._arrays.get(key)
-                if shared is None:
-                    shared = build_arrays(searcher.reader())
-                    self._arrays = {key: shared}  # older versions' arrays go
-            local.arrays = replace(shared, postings=PostingsReader(searcher))
-        return searcher, local.arrays
+        view = self.view()
+        return view.searcher, view.arrays
+
+    def _version(self, key: tuple[str, int]) -> IndexVersion:
+        with self._lock:
+            version = self._versions.get(key)
+            if version is None:
+                version = IndexVersion(
+                    key,
+                    build_arrays(self._local.searcher.reader()),
+                    PostingsCache(),
+                    BoundedCache(STORED_DOCUMENTS),
+                    BoundedCache(self.result_cache_bytes, weigh=page_bytes),
+                )
+                self._versions = {key: version}  # older versions' state goes
+        return version
 
     def _track(self, searcher: Any) -> None:
         with self._lock:
@@ -119,13 +175,38 @@ class SearchIndex:
         with self._lock:
             for searcher in self._opened:
                 searcher.close()
-            self._opened, self._arrays = [], {}
+            self._opened, self._versions = [], {}
             self._local = threading.local()
 
 
+def page_bytes(page: SearchPage) -> int:
+    """Roughly what a SearchPage holds in memory, to bound the result cache in bytes."""
+    values = sum(len(values) for values in page.facets.values()) + len(page.days)
+    return PAGE_BYTES + HIT_BYTES * len(page.hits) + VALUE_BYTES * values
+
+
 def run_search(index: SearchIndex, request: SearchRequest, facet_size: int = 30) -> SearchPage:
-    """Run one search: the page of hits, the total, and facet counts over all matches."""
-    searcher, arrays = index.snapshot()
+    """Run one search: the page of hits, the total, and facet counts over all matches.
+
+    With a result cache, a request asked before on the same index version gets the same
+    page (shared: never change it); a new version starts with an empty cache.
+    """
+    view = index.view()
+    key = (request_key(request), facet_size)
+    page = view.version.results.get(key)
+    if page is None:
+        page = view.version.results.put(key, search_version(view, request, facet_size))
+    return page
+
+
+def request_key(request: SearchRequest) -> tuple[Any, ...]:
+    """Everything a SearchRequest asks, as a hashable tuple: equal requests, equal keys."""
+    return tuple(tuple(value) if isinstance(value, list) else value for value in astuple(request))
+
+
+def search_version(view: IndexView, request: SearchRequest, facet_size: int) -> SearchPage:
+    """Run one search on one version of the index, without the result cache."""
+    searcher, arrays = view.searcher, view.arrays
     text_query = parse_query(request.query, searcher.schema)
     check_expansions(text_query, searcher.reader())
     check_date_range(request)
@@ -135,8 +216,7 @@ def run_search(index: SearchIndex, request: SearchRequest, facet_size: int = 30)
     documents = ordered_documents(arrays, found, request, end)[start:end].tolist()
     total = int(matched.sum())
     hits = [
-        make_hit(fields, snippet)
-        for fields, snippet in with_snippets(searcher, text_query, documents)
+        make_hit(fields, snippet) for fields, snippet in with_snippets(view, text_query, documents)
     ]
     facets = count_facets(arrays.columns, matched, facet_size)
     days = count_days(searcher, arrays, matched) if spans_one_month(request) else []
@@ -145,13 +225,14 @@ def run_search(index: SearchIndex, request: SearchRequest, facet_size: int = 30)
 
 def list_hits(index: SearchIndex, request: SearchRequest, limit: int) -> list[Hit]:
     """Up to `limit` matches in the request's order, without highlighting: for exports."""
-    searcher, arrays = index.snapshot()
+    view = index.view()
+    searcher, arrays = view.searcher, view.arrays
     text_query = parse_query(request.query, searcher.schema)
     check_expansions(text_query, searcher.reader())
     check_date_range(request)
     found = score_documents(searcher, arrays, text_query, request)
     documents = ordered_documents(arrays, found, request, limit)[:limit].tolist()
-    return [make_hit(searcher.stored_fields(d), None) for d in documents]
+    return [make_hit(view.stored_fields(d), None) for d in documents]
 
 
 def suggest_query(index: SearchIndex, text: str) -> str | None:
@@ -232,19 +313,20 @@ def ordered_documents(
 
 
 def with_snippets(
-    searcher: Any, text_query: Any, documents: list[int]
+    view: IndexView, text_query: Any, documents: list[int]
 ) -> list[tuple[dict[str, Any], str | None]]:
     """Each document's stored fields and its snippet: the query's words marked in context.
 
     Highlighting reads only the page's documents and the query's own words; asking Whoosh
     to search again for them would walk every posting of the query.
     """
+    searcher = view.searcher
     words = query_words(searcher, text_query)
     rows: list[tuple[dict[str, Any], str | None]] = []
     for document in documents:
-        fields = searcher.stored_fields(document)
-        snippet = mark_words(searcher, fields, "body", words, 2) or mark_words(
-            searcher, fields, "title", words, 1
+        fields = view.stored_fields(document)
+        snippet = mark_words(view, fields, "body", words, 2) or mark_words(
+            view, fields, "title", words, 1
         )
         rows.append((fields, snippet or None))
     return rows
@@ -265,16 +347,16 @@ def query_words(searcher: Any, text_query: Any) -> dict[str, frozenset[str]]:
             terms = leaf.iter_all_terms()
         for name, text in terms:
             if name in words:
-                field = searcher.schema[name]
-                words[name].add(field.from_bytes(text) if isinstance(text, bytes) else text)
+                schema_field = searcher.schema[name]
+                words[name].add(schema_field.from_bytes(text) if isinstance(text, bytes) else text)
     return {name: frozenset(found) for name, found in words.items()}
 
 
 def mark_words(
-    searcher: Any, fields: dict[str, Any], name: str, words: dict[str, frozenset[str]], top: int
+    view: IndexView, fields: dict[str, Any], name: str, words: dict[str, frozenset[str]], top: int
 ) -> str:
     """A field's first fragments with the query's words in <mark>, or '' when none occur."""
-    analyzer = searcher.schema[name].analyzer
+    analyzer = view.version.stems.analyzer(name, view.searcher.schema[name].analyzer)
     return make_snippet(fields[name], words.get(name, frozenset()), analyzer, top, SNIPPET_CHARS)
 
 

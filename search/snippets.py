@@ -12,10 +12,37 @@ import re
 from collections.abc import Callable, Iterable
 from html import escape
 
+from search.bounded import BoundedCache
+
 SURROUND_CHARS = 60  # context kept either side of a marked word
 MAX_MARKS = 12  # marks looked for per field; the snippet shows the first ones
 SEPARATOR = " … "
-Analyzer = Callable[[str], Iterable[object]]
+STEMMED_WORDS = 50_000  # words whose stems are remembered: a few MB
+Analyzer = Callable[[str], Iterable[object]]  # tokens with a .text, or the stems themselves
+
+
+class WordStems:
+    """The stems an analyzer makes of single words, remembered across articles and threads.
+
+    Articles share most of their words, and analysing a candidate word was a third of a
+    snippet. Each thread passes its own analyzer; only the stems are shared.
+    """
+
+    def __init__(self, size: int = STEMMED_WORDS) -> None:
+        self._stems: BoundedCache[frozenset[str]] = BoundedCache(size)
+
+    def analyzer(self, field: str, analyzer: Analyzer) -> Callable[[str], frozenset[str]]:
+        """`analyzer` for one word at a time, its stems of each word remembered."""
+
+        def stems_of(word: str) -> frozenset[str]:
+            key = (field, word)
+            found = self._stems.get(key)
+            if found is None:
+                stems = frozenset(str(getattr(token, "text", token)) for token in analyzer(word))
+                found = self._stems.put(key, stems)
+            return found
+
+        return stems_of
 
 
 def find_words(text: str, stems: frozenset[str], analyzer: Analyzer) -> list[tuple[int, int]]:
@@ -26,7 +53,7 @@ def find_words(text: str, stems: frozenset[str], analyzer: Analyzer) -> list[tup
     )
     spans: list[tuple[int, int]] = []
     for match in candidates.finditer(text):
-        if any(getattr(token, "text", None) in stems for token in analyzer(match.group())):
+        if any(getattr(token, "text", token) in stems for token in analyzer(match.group())):
             spans.append(match.span())
             if len(spans) == MAX_MARKS:
                 break
