@@ -116,19 +116,19 @@ class SearchIndex:
         local = self._local
         searcher = getattr(local, "searcher", None)
         if searcher is None or local.generation != generation:
-            # Only this thread ever used its old searchers: close them (a refreshed searcher
-            # shares segment readers with the one before, so they go together, here).
-            for old in getattr(local, "chain", []):
-                self._untrack(old)
-            local.chain = []
-            searcher = whoosh_index.open_dir(str(generation)).searcher()
+            if searcher is not None:  # only this thread ever used it
+                self._untrack(searcher)
+            fresh = whoosh_index.open_dir(str(generation)).searcher()
         elif not searcher.up_to_date():
-            searcher = searcher.refresh()
-        if searcher is not getattr(local, "searcher", None):
-            self._track(searcher)
-            local.chain.append(searcher)
-            local.searcher, local.generation, local.view = searcher, generation, None
-        return searcher
+            # The refreshed searcher takes over the segment readers it still needs and
+            # closes the others: the old one must not be closed again, nor kept.
+            fresh = searcher.refresh()
+            self._untrack(searcher, close=False)
+        else:
+            return searcher
+        self._track(fresh)
+        local.searcher, local.generation, local.view = fresh, generation, None
+        return fresh
 
     def view(self) -> IndexView:
         """This thread's searcher with the shared state of its index version."""
@@ -164,11 +164,12 @@ class SearchIndex:
         with self._lock:
             self._opened.append(searcher)
 
-    def _untrack(self, searcher: Any) -> None:
+    def _untrack(self, searcher: Any, close: bool = True) -> None:
         with self._lock:
             if searcher in self._opened:
                 self._opened.remove(searcher)
-                searcher.close()
+                if close:
+                    searcher.close()
 
     def close(self) -> None:
         """Close every searcher this index has opened."""
