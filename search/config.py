@@ -28,6 +28,12 @@ SETTINGS = [
     Setting("max_query_length", 1000, "Longest query text accepted, in characters."),
     Setting("max_page", 500, "Deepest result page that can be asked for."),
     Setting("export_limit", 10_000, "Most articles in one CSV export."),
+    Setting(
+        "result_cache_mb",
+        32,
+        "Memory for the web server's cache of whole search results, per process and index "
+        "version (a new index starts it empty); 0 turns it off.",
+    ),
 ]
 DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
 

@@ -15,6 +15,7 @@ from search.web.errors import register_error_handlers
 from search.web.views import blueprint
 
 DICT_ATTRIBUTES = frozenset(dir(dict))
+MEGABYTE = 1024 * 1024
 
 
 class ContextEnvironment(Environment):
@@ -44,10 +45,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         INDEX_DIR=str(config.index_dir()),
         PER_PAGE=config.setting("per_page"),
         FACET_SIZE=config.setting("facet_size"),
+        RESULT_CACHE_MB=config.setting("result_cache_mb"),
     )
     if test_config:
         app.config.update(test_config)
-    app.extensions["search_index"] = SearchIndex(Path(app.config["INDEX_DIR"]))
+    app.extensions["search_index"] = SearchIndex(
+        Path(app.config["INDEX_DIR"]),
+        result_cache_bytes=int(app.config["RESULT_CACHE_MB"] * MEGABYTE),
+    )
     app.register_blueprint(blueprint)
     register_error_handlers(app)
     app.after_request(_security_headers)
