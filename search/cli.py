@@ -195,14 +195,22 @@ def terminal_snippet(snippet: str) -> str:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 @click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes sharing the port; each does up to one core of Python work.",
+)
 @INDEX_DIR_OPTION
-def serve(host: str, port: int, threads: int, index_dir: Path | None) -> None:
+def serve(host: str, port: int, threads: int, workers: int, index_dir: Path | None) -> None:
     """Serve the web UI and JSON API with a production WSGI server (waitress)."""
-    import waitress
+    from search.web.serving import serve_app
 
     app = serving_app(config.index_dir(index_dir))
-    click.echo(f"Serving newsarchive on http://{host}:{port}/  (Ctrl+C to stop)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="newsarchive")
+    processes = f", {workers} worker processes" if workers > 1 else ""
+    click.echo(f"Serving newsarchive on http://{host}:{port}/{processes}  (Ctrl+C to stop)")
+    serve_app(app, host, port, threads, workers)
 
 
 def serving_app(index_dir: Path) -> Any:

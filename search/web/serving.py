@@ -1,0 +1,106 @@
+"""Serving the app with waitress: threads in one process, or worker processes on one port.
+
+waitress runs requests on Python threads, so one process does about one core's worth of
+Python work however many threads it has. `workers` > 1 forks that many processes after
+the app is built, each a waitress server with its own threads, all accepting on one
+listening socket: the kernel hands each new connection to one of them. Each worker opens
+its own searchers and keeps its own caches; the parent only restarts a worker that dies
+and stops them all on SIGTERM or Ctrl+C.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import sys
+import time
+import traceback
+from typing import Any
+
+import waitress
+
+IDENT = "newsarchive"
+BACKLOG = 1024  # waitress's own default
+RESTART_PAUSE_SECONDS = 1.0  # a worker that dies at once is not restarted in a tight loop
+
+
+def serve_app(app: Any, host: str, port: int, threads: int, workers: int = 1) -> None:
+    """Serve `app` on host:port until stopped, in `workers` processes of `threads` threads."""
+    if workers <= 1:
+        waitress.serve(app, host=host, port=port, threads=threads, ident=IDENT)
+        return
+    listener = listening_socket(host, port)
+    try:
+        supervise(app, listener, threads, workers)
+    finally:
+        listener.close()
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A bound, listening TCP socket for host:port (IPv4 or IPv6, as the host is)."""
+    family, kind, protocol, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    listener = socket.socket(family, kind, protocol)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(address)
+    listener.listen(BACKLOG)
+    return listener
+
+
+def supervise(app: Any, listener: socket.socket, threads: int, workers: int) -> None:
+    """Fork the workers, restart any that dies, stop them all when told to stop."""
+    running: set[int] = set()
+    stopping = False
+
+    def stop(signum: int, frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in running:
+            _signal(pid, signal.SIGTERM)
+
+    previous = {name: signal.signal(name, stop) for name in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        for _ in range(workers):
+            running.add(start_worker(app, listener, threads))
+        while running:
+            try:
+                pid, status = os.wait()
+            except ChildProcessError:
+                break
+            running.discard(pid)
+            if not stopping:
+                print(f"{IDENT}: worker {pid} ended ({status}); starting another", file=sys.stderr)
+                time.sleep(RESTART_PAUSE_SECONDS)
+                running.add(start_worker(app, listener, threads))
+    finally:
+        for name, handler in previous.items():
+            signal.signal(name, handler)
+
+
+def start_worker(app: Any, listener: socket.socket, threads: int) -> int:
+    """Fork one waitress server on the shared socket; its pid."""
+    pid = os.fork()
+    if pid:
+        return pid
+    status = 1
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        waitress.serve(app, sockets=[listener], threads=threads, ident=IDENT)
+        status = 0
+    except KeyboardInterrupt:
+        status = 0
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)  # never return into the parent's code
+
+
+def _signal(pid: int, number: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # it ended already
+        os.kill(pid, number)
