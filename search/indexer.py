@@ -16,6 +16,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from search import dates
+from search.bulkwrite import write_generation
 from search.cache import CACHE_FILE, ExtractionCache, cache_key
 from search.entities import EXTRACTOR_VERSION, ArticleText, extract_entities, extraction_input
 from search.entities.aliases import ALIASES_FILE, Aliases, default_aliases, load_aliases
@@ -26,8 +27,9 @@ from search.models import Article, Entities, IndexReport, Locator, RawArticle, R
 from search.schema import article_to_document, build_schema
 
 CHUNK_SIZE = 32
-WRITER_MEMORY_MB = 256
-WRITER_PROCESSES = 2  # a rebuild's writers: more than the cores only adds pickling
+WRITER_MEMORY_MB = 1024  # postings held in memory by all writers of a new generation
+WRITER_PROCESSES = 2  # a new generation's writers: one per core
+UPDATE_MEMORY_MB = 256  # the pool of Whoosh's writer when it updates a live index
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,79}")
 NAMES_FILE = "names.json"  # the archive's name counts, in each generation
 ALIASES_DIGEST = "aliases.digest"  # which alias files the generation was written with
@@ -188,20 +190,38 @@ def write_articles(
     *,
     replace: bool,
 ) -> None:
-    """Resolve names and write every article in one writer, committed at the end."""
-    writer = open_writer(ix, replace=replace)
+    """Resolve each article's names and write it: a new generation in bulk, in parallel
+    processes (search/bulkwrite.py); an update of the live index with Whoosh's writer,
+    which replaces documents, committed at the end."""
     report.stage, report.done = "writing", 0
+
+    def to_document(article: Article) -> dict[str, Any]:
+        resolved = resolver.resolve(article.entities, article.title)
+        article.entities = aliases.apply(resolved)
+        return article_to_document(
+            article, dates.month_key(article.date), dates.format_date(article.date)
+        )
+
+    if not replace:
+
+        def written(count: int) -> None:
+            report.done = count
+            if progress:
+                progress(report)
+
+        write_generation(
+            ix,
+            articles,
+            to_document,
+            processes=WRITER_PROCESSES,
+            memory_mb=WRITER_MEMORY_MB,
+            progress=written,
+        )
+        return
+    writer = ix.writer(limitmb=UPDATE_MEMORY_MB, compound=False)
     try:
         for article in articles:
-            resolved = resolver.resolve(article.entities, article.title)
-            article.entities = aliases.apply(resolved)
-            document = article_to_document(
-                article, dates.month_key(article.date), dates.format_date(article.date)
-            )
-            if replace:
-                writer.update_document(**document)  # a no-op delete for new articles
-            else:
-                writer.add_document(**document)
+            writer.update_document(**to_document(article))  # a no-op delete for new articles
             report.done += 1
             if progress:
                 progress(report)
@@ -211,31 +231,14 @@ def write_articles(
         raise
 
 
-def open_writer(ix: Any, *, replace: bool) -> Any:
-    """A writer for a whole new generation in parallel processes, else a single one.
-
-    A new generation's segments are written side by side by WRITER_PROCESSES processes and
-    kept as they are (no merge), which halves a rebuild's time on two cores; updates of a
-    live index stay in one process, so that replacing documents stays simple. Segments
-    stay separate files (compound=False): Whoosh reads a compound segment by copying it
-    into memory, which made a server on 220,000 articles hold 600 MB before any search.
-    """
-    if replace:
-        return ix.writer(limitmb=WRITER_MEMORY_MB, compound=False)
-    return ix.writer(
-        limitmb=WRITER_MEMORY_MB // WRITER_PROCESSES,
-        procs=WRITER_PROCESSES,
-        multisegment=True,
-        compound=False,
-    )
-
-
 def known_hashes(ix: Any) -> dict[str, str]:
     """Map each indexed article id to its content hash, read from columns, not stored fields."""
     with ix.reader() as reader:
-        ids = reader.column_reader("id")
-        hashes = reader.column_reader("content_hash")
-        return {ids[docnum]: hashes[docnum] for docnum in reader.all_doc_ids()}
+        pairs = zip(reader.column_reader("id"), reader.column_reader("content_hash"), strict=True)
+        if not reader.has_deletions():
+            return dict(pairs)
+        alive = set(reader.all_doc_ids())
+        return {id_: hash_ for docnum, (id_, hash_) in enumerate(pairs) if docnum in alive}
 
 
 def build_article(

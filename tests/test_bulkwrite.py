@@ -1,0 +1,185 @@
+"""The bulk writer writes what Whoosh's own writer writes, only faster.
+
+Every comparison is between two real indexes of the same real articles: one written by
+Whoosh's SegmentWriter, one by search/bulkwrite.py.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+from search import dates
+from search.bulkwrite import BulkSegmentWriter, FastText, write_generation
+from search.indexer import build_article, make_article_id
+from search.ingest import read_paths
+from search.models import IndexReport, RawArticle
+from search.schema import article_to_document, build_schema
+from tests.conftest import SAMPLES, need, reuters_files
+
+
+def documents(paths: list[Path], limit: int) -> list[dict[str, Any]]:
+    """The Whoosh documents of the first `limit` articles of the paths."""
+    found = []
+    for record in read_paths(paths):
+        if isinstance(record, RawArticle):
+            article = build_article(record, make_article_id(record), "hash", IndexReport())
+            month, label = dates.month_key(article.date), dates.format_date(article.date)
+            found.append(article_to_document(article, month, label))
+        if len(found) == limit:
+            break
+    return found
+
+
+@pytest.fixture(scope="module")
+def reuters_documents() -> list[dict[str, Any]]:
+    return documents(reuters_files()[:3], 2500)
+
+
+def whoosh_written(directory: Path, docs: list[dict[str, Any]]) -> Any:
+    directory.mkdir()
+    ix = whoosh_index.create_in(directory, build_schema())
+    writer = SegmentWriter(ix, compound=False)
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+    return whoosh_index.open_dir(directory)
+
+
+def bulk_written(directory: Path, docs: list[dict[str, Any]], **options: Any) -> Any:
+    directory.mkdir()
+    ix = whoosh_index.create_in(directory, build_schema())
+    settings = {"processes": 1, "memory_mb": 1024} | options
+    write_generation(ix, docs, lambda doc: doc, **settings)
+    return whoosh_index.open_dir(directory)
+
+
+def postings_of(ix: Any) -> dict[tuple[str, bytes], Any]:
+    """Every term's statistics and postings (document ids made index-wide)."""
+    found = {}
+    with ix.reader() as reader:
+        for field, text in reader.all_terms():
+            info = reader.term_info(field, text)
+            stats = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length())
+            matcher = reader.postings(field, text)
+            items = list(matcher.all_items())
+            found[(field, text)] = (stats, round(info.max_weight(), 4), items)
+    return found
+
+
+def stored_of(ix: Any) -> list[dict[str, Any]]:
+    with ix.searcher() as searcher:
+        return [searcher.stored_fields(docnum) for docnum in range(searcher.doc_count_all())]
+
+
+def lengths_of(ix: Any) -> dict[str, list[int]]:
+    with ix.reader() as reader:
+        size = reader.doc_count_all()
+        return {
+            field: [reader.doc_field_length(docnum, field) for docnum in range(size)]
+            for field in ("title", "body", "actor", "country", "org")
+        }
+
+
+def test_text_analysis_is_the_analyzer_chains(reuters_documents: list[dict[str, Any]]) -> None:
+    schema = build_schema()
+    for name in ("title", "body"):
+        field = schema[name]
+        fast = FastText.for_field(field)
+        assert fast is not None
+        for doc in reuters_documents:
+            assert sorted(fast.index(doc[name])) == sorted(field.index(doc[name])), doc["id"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(list("ab Zé.*'-_1\n\tÆßİ") + ["the", " of ", "running", "U.S.", "a"]),
+        max_size=60,
+    ).map("".join)
+    | st.text(max_size=60)
+)
+def test_text_analysis_agrees_on_any_text(text: str) -> None:
+    field = build_schema()["title"]  # boosted: weights must carry the boost
+    fast = FastText.for_field(field)
+    assert fast is not None
+    assert sorted(fast.index(text)) == sorted(field.index(text))
+
+
+def test_other_analyzers_are_left_to_whoosh() -> None:
+    schema = build_schema()
+    for name in ("id", "actor", "country", "org", "month", "content_hash"):
+        assert FastText.for_field(schema[name]) is None
+
+
+def test_an_index_written_in_bulk_holds_what_whoosh_writes(
+    tmp_path: Path, reuters_documents: list[dict[str, Any]]
+) -> None:
+    docs = reuters_documents[:1500] + documents([need(SAMPLES)], 50)
+    ours = bulk_written(tmp_path / "bulk", docs)
+    theirs = whoosh_written(tmp_path / "whoosh", docs)
+    assert postings_of(ours) == postings_of(theirs)
+    assert stored_of(ours) == stored_of(theirs)
+    assert lengths_of(ours) == lengths_of(theirs)
+    with ours.reader() as mine, theirs.reader() as reference:
+        for column in ("id", "content_hash", "dated", "timestamp"):
+            assert list(mine.column_reader(column)) == list(reference.column_reader(column))
+
+
+def test_parallel_writers_and_small_budgets_give_segments_with_the_same_content(
+    tmp_path: Path, reuters_documents: list[dict[str, Any]]
+) -> None:
+    ours = bulk_written(tmp_path / "bulk", reuters_documents, processes=2, memory_mb=4)
+    theirs = whoosh_written(tmp_path / "whoosh", reuters_documents)
+    with ours.reader() as reader:
+        assert len(list(reader.leaf_readers())) > 2  # two processes, several flushes each
+    with ours.searcher() as mine, theirs.searcher() as reference:
+        for field, word in [("body", "oil"), ("body", "bank"), ("title", "trade"), ("actor", "")]:
+            terms = [word] if word else list(islice(reference.lexicon(field), 20))
+            for term in terms:
+                got = [mine.stored_fields(d)["id"] for d in mine.postings(field, term).all_ids()]
+                want = [
+                    reference.stored_fields(d)["id"]
+                    for d in reference.postings(field, term).all_ids()
+                ]
+                assert got == want, (field, term)
+    assert [d["id"] for d in stored_of(ours)] == [d["id"] for d in reuters_documents]
+
+
+def test_a_failing_writer_process_fails_the_write_and_commits_nothing(
+    tmp_path: Path, reuters_documents: list[dict[str, Any]]
+) -> None:
+    def to_document(doc: dict[str, Any]) -> dict[str, Any]:
+        if doc is reuters_documents[-1]:
+            raise ValueError("a record the writer cannot take")
+        return doc
+
+    ix = whoosh_index.create_in(tmp_path, build_schema())
+    with pytest.raises(RuntimeError, match="ValueError: a record the writer cannot take"):
+        write_generation(ix, reuters_documents, to_document, processes=2, memory_mb=64)
+    assert whoosh_index.open_dir(tmp_path).doc_count() == 0
+
+
+def test_bulk_writer_takes_documents_one_by_one_like_whoosh(tmp_path: Path) -> None:
+    docs = documents([need(SAMPLES)], 20)
+    ix = whoosh_index.create_in(tmp_path, build_schema())
+    writer = BulkSegmentWriter(ix)
+    for doc in docs:
+        writer.add_document(**doc)
+    segment = writer.finish()
+    committer = SegmentWriter(ix)
+    committer._close_segment()
+    committer._commit_toc([segment])
+    committer._finish()
+    with whoosh_index.open_dir(tmp_path).searcher() as searcher:
+        assert searcher.doc_count() == len(docs)
+        assert [searcher.stored_fields(d)["id"] for d in range(len(docs))] == [
+            doc["id"] for doc in docs
+        ]
