@@ -48,6 +48,10 @@ class Aliases:
         """The entities with values merged, renamed and suppressed."""
         if not self.replace and not self.suppress:
             return entities
+        keys = {(m.kind, m.canonical) for m in entities.mentions}
+        keys.update(("country", country) for country in entities.countries)
+        if keys.isdisjoint(self.replace) and keys.isdisjoint(self.suppress):
+            return entities  # most articles: nothing to merge, rename or leave out
         mentions = [
             Mention(m.kind, self.replace.get((m.kind, m.canonical), m.canonical), m.surface,
                     m.field, m.start, m.end)

@@ -48,6 +48,7 @@ from search.models import ENTITY_KINDS, Entities, EntityKind, Mention
 DOMINANT = 0.75
 MIN_ARTICLES = 2
 COMMON_USES = 3  # lower-case uses that make a surname a word too
+LOWERCASE_BATCH = 2000  # texts scanned before the surnames found often enough are dropped
 KNOWN_MIN_ARTICLES = 3  # a name matched without the model must be this well established
 # Words that are never matched as names on their own: function words, and the
 # capitalised words of headlines and datelines.
@@ -110,20 +111,37 @@ class NameTable:
 
 def lowercase_uses(words: set[str], texts: Iterable[str]) -> set[str]:
     """Which of the words the texts also use in lower case ("bond", "hydro"): no names alone."""
-    automaton = ahocorasick.Automaton()
-    for word in words:
-        if len(word) >= 4 and word.isalpha():
-            automaton.add_word(word.lower(), word.lower())
-    if len(automaton) == 0:
-        return set()
-    automaton.make_automaton()
+    wanted = {word.lower() for word in words if len(word) >= 4 and word.isalpha()}
     seen: Counter[str] = Counter()
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        if len(batch) == LOWERCASE_BATCH:
+            wanted = _count_lowercase(wanted, batch, seen)
+            batch = []
+        if not wanted:
+            break
+    _count_lowercase(wanted, batch, seen)
+    return {word for word, count in seen.items() if count >= COMMON_USES}
+
+
+def _count_lowercase(wanted: set[str], texts: list[str], seen: Counter[str]) -> set[str]:
+    """Count the wanted words' lower-case uses in texts; the words still short of the mark.
+
+    A word found often enough is dropped from the next batch's automaton: the common ones
+    ("bond") would otherwise be matched and checked hundreds of thousands of times.
+    """
+    if not wanted or not texts:
+        return wanted
+    automaton = ahocorasick.Automaton()
+    for word in wanted:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
     for text in texts:
         for last, word in automaton.iter(text):
-            start = last + 1 - len(word)
-            if _word_bounded(text, start, last + 1):
+            if seen[word] < COMMON_USES and _word_bounded(text, last + 1 - len(word), last + 1):
                 seen[word] += 1
-    return {word for word, count in seen.items() if count >= COMMON_USES}
+    return {word for word in wanted if seen[word] < COMMON_USES}
 
 
 def build_mapping(counts: Counter[Key]) -> dict[Key, Key | None]:
