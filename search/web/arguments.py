@@ -25,6 +25,20 @@ def request_from_args(args: MultiDict, per_page: int, **overrides: Any) -> Searc
     return make_search_request(args.get("q", ""), per_page=per_page, **lists, **single)
 
 
+class SearchLinks:
+    """Links to variations of one search: its parameters read once for a page's many links."""
+
+    def __init__(self, args: MultiDict, endpoint: str = "web.search_page", **values: Any) -> None:
+        self.pairs = [(k, v) for k, v in args.items(multi=True) if k != "page"]
+        self.base = endpoint_url(endpoint, **values)
+
+    def link(self, add: tuple = (), remove: tuple = (), drop: tuple = ()) -> str:
+        """The search with some (key, value) pairs added or removed; always back to page 1."""
+        pairs = [pair for pair in self.pairs if pair not in remove and pair[0] not in drop]
+        pairs += [pair for pair in add if pair not in pairs]
+        return self.base + query_string([(k, v) for k, v in pairs if v != ""])
+
+
 def link(
     args: MultiDict,
     *,
@@ -35,14 +49,7 @@ def link(
     **values: Any,
 ) -> str:
     """A URL with some (key, value) pairs added or removed; always back to page 1."""
-    pairs = [
-        (k, v)
-        for k, v in args.items(multi=True)
-        if (k, v) not in remove and k not in drop and k != "page"
-    ]
-    pairs += [pair for pair in add if pair not in pairs]
-    base = endpoint_url(endpoint, **values)
-    return base + query_string([(k, v) for k, v in pairs if v != ""])
+    return SearchLinks(args, endpoint, **values).link(add, remove, drop)
 
 
 def query_string(pairs: list[tuple[str, str]] | MultiDict) -> str:

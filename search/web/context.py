@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from search.config import setting
 from search.dates import format_date
 from search.models import Article, FacetValue, Mention, SearchPage
-from search.web.arguments import endpoint_url, entity_url, link, query_string
+from search.web.arguments import SearchLinks, endpoint_url, entity_url, link, query_string
 from search.web.histogram import histogram_context
 
 FACET_LABELS = {"actor": "People", "country": "Countries", "org": "Organisations"}
@@ -99,25 +99,30 @@ def hit_chips(hit: Any) -> list[dict[str, str]]:
 
 def facet_context(name: str, values: list[FacetValue], args: MultiDict) -> dict[str, Any]:
     """One entity facet: values with counts and their links, the AND/OR switch, more…"""
+    links = SearchLinks(args)
     return {
         "name": name,
         "label": FACET_LABELS[name],
-        "values": [facet_row(name, value, args) for value in values],
+        "values": [facet_row(name, value, args, links) for value in values],
         "operator": operator_switch(name, args),
         "more_url": link(args, endpoint="web.facet_page", kind=name),
     }
 
 
-def facet_row(name: str, value: FacetValue, args: MultiDict) -> dict[str, Any]:
+def facet_row(
+    name: str, value: FacetValue, args: MultiDict, links: SearchLinks | None = None
+) -> dict[str, Any]:
     """One facet value: toggle (include), exclude and entity-page links."""
+    links = links or SearchLinks(args)
     pair = (name, value.value)
     selected = value.value in args.getlist(name)
     return {
         "value": value.value,
         "count": value.count,
+        "count_label": f"{value.count:,}",
         "selected": selected,
-        "toggle_url": link(args, remove=(pair,)) if selected else link(args, add=(pair,)),
-        "exclude_url": link(args, add=((f"not_{name}", value.value),), remove=(pair,)),
+        "toggle_url": links.link(remove=(pair,)) if selected else links.link(add=(pair,)),
+        "exclude_url": links.link(add=((f"not_{name}", value.value),), remove=(pair,)),
         "entity_url": entity_url(name, value.value),
     }
 
@@ -163,9 +168,11 @@ def pagination(page: SearchPage, args: MultiDict) -> dict[str, Any]:
     """Previous/next, first/last links and a window of page numbers around the current one."""
     current, last = page.request.page, min(page.page_count, setting("max_page"))
 
+    base = link(args)
+    separator = "&" if "?" in base else "?"
+
     def to(number: int) -> str:
-        base = link(args)
-        return base + ("&" if "?" in base else "?") + f"page={number}"
+        return f"{base}{separator}page={number}"
 
     window = range(max(1, current - PAGE_WINDOW), min(last, current + PAGE_WINDOW) + 1)
     return {

@@ -8,7 +8,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from search.models import EntityProfile, FacetValue, SearchPage
-from search.web.arguments import entity_url, link
+from search.web.arguments import SearchLinks, entity_url, link
 from search.web.context import FACET_LABELS, KIND_LABELS, facet_row, hit_context
 from search.web.histogram import CHART_HEIGHT, CHART_WIDTH, layout
 
@@ -79,12 +79,13 @@ def facet_page_context(kind: str, page: SearchPage, args: MultiDict) -> dict[str
     if contains:
         values = [v for v in values if contains.casefold() in v.value.casefold()]
     search_args = MultiDict([(k, v) for k, v in args.items(multi=True) if k != "contains"])
+    links = SearchLinks(search_args)
     return {
         "kind": kind,
         "label": FACET_LABELS[kind],
         "contains": contains,
         "total_values": len(values),
-        "rows": [facet_row(kind, value, search_args) for value in values[:FACET_PAGE_LIMIT]],
+        "rows": [facet_row(kind, value, search_args, links) for value in values[:FACET_PAGE_LIMIT]],
         "limit": FACET_PAGE_LIMIT,
         "hidden": [(k, v) for k, v in search_args.items(multi=True) if k != "page"],
         "back_url": link(search_args),
