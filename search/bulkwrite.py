@@ -28,15 +28,17 @@ import re
 import signal
 import traceback
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import repeat
 from pickle import dumps
 from typing import Any, TypeVar
 
 import numpy as np
 from whoosh.analysis import CompositeAnalyzer, LowercaseFilter, RegexTokenizer, StemFilter
-from whoosh.analysis.filters import StopFilter
-from whoosh.formats import Positions
+from whoosh.analysis.filters import StopFilter, StripFilter
+from whoosh.analysis.tokenizers import IDTokenizer
+from whoosh.formats import Existence, Frequency, Positions
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
@@ -174,6 +176,41 @@ class FastText:
         return list(Positions().decode_positions(value))
 
 
+def simple_index(field: Any) -> Callable[[str], list[Posting]] | None:
+    """A fast equivalent of `field.index` for ID fields and comma-separated keywords, or None.
+
+    An ID field's value is one term (Existence format); a comma-separated KEYWORD field's
+    terms are the stripped pieces between commas, with their counts (Frequency format).
+    """
+    analyzer, form = getattr(field, "analyzer", None), getattr(field, "format", None)
+    if form is None:
+        return None
+    boost = form.field_boost
+    if type(analyzer) is IDTokenizer and type(form) is Existence:
+
+        def identifier(value: str) -> list[Posting]:
+            return [(value.encode("utf-8"), 1, boost, b"")]
+
+        return identifier
+    parts = list(getattr(analyzer, "items", []))
+    if (
+        [type(part) for part in parts] == [RegexTokenizer, StripFilter]
+        and parts[0].expression.pattern == "[^,]+"
+        and not parts[0].gaps
+        and type(form) is Frequency
+    ):
+
+        def keywords(value: str) -> list[Posting]:
+            counts = Counter(piece.strip() for piece in value.split(",") if piece)
+            return [
+                (word.encode("utf-8"), count, count * boost, pack_uint(count))
+                for word, count in counts.items()
+            ]
+
+        return keywords
+    return None
+
+
 class FieldPostings:
     """A field's postings in a segment, in the order they arrive (by document)."""
 
@@ -231,6 +268,7 @@ class BulkSegmentWriter(SegmentWriter):
     def __init__(self, ix: Any) -> None:
         super().__init__(ix, _lk=False, compound=False)
         self._text = {name: FastText.for_field(field) for name, field in self.schema.items()}
+        self._simple = {name: simple_index(field) for name, field in self.schema.items()}
         self._postings: dict[str, FieldPostings] = {}
         self._lengths: dict[str, array[int]] = {}
         self.postings = 0
@@ -251,11 +289,13 @@ class BulkSegmentWriter(SegmentWriter):
                 postings = self._postings.get(name)
                 if postings is None:
                     postings = self._postings[name] = FieldPostings()
-                fast = self._text.get(name)
+                fast = self._text[name]
                 if fast is not None:
                     length, added = fast.index_into(value, postings, docnum)
                 else:
-                    length, added = _index_into(field, value, postings, docnum)
+                    simple = self._simple[name]
+                    items = simple(value) if simple is not None else field.index(value)
+                    length, added = _add_postings(items, postings, docnum)
                 self.postings += added
                 if field.scorable:
                     lengths = self._lengths.setdefault(name, array("I"))
@@ -301,10 +341,12 @@ class BulkSegmentWriter(SegmentWriter):
         self.is_closed = True
 
 
-def _index_into(field: Any, value: Any, postings: FieldPostings, docnum: int) -> tuple[int, int]:
-    """Whoosh's own analysis of a field, added to its postings as document `docnum`."""
+def _add_postings(
+    items: Iterable[Posting], postings: FieldPostings, docnum: int
+) -> tuple[int, int]:
+    """A field's analysed terms, added to its postings as document `docnum`."""
     length = added = 0
-    for term, frequency, weight, encoded in field.index(value):
+    for term, frequency, weight, encoded in items:
         postings.add(term, docnum, weight, encoded)
         length += frequency
         added += 1

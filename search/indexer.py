@@ -234,6 +234,8 @@ def write_articles(
 def known_hashes(ix: Any) -> dict[str, str]:
     """Map each indexed article id to its content hash, read from columns, not stored fields."""
     with ix.reader() as reader:
+        if reader.doc_count_all() == 0:
+            return {}  # an empty index has no columns to read
         pairs = zip(reader.column_reader("id"), reader.column_reader("content_hash"), strict=True)
         if not reader.has_deletions():
             return dict(pairs)

@@ -17,7 +17,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from search import dates
-from search.bulkwrite import BulkSegmentWriter, FastText, write_generation
+from search.bulkwrite import BulkSegmentWriter, FastText, simple_index, write_generation
 from search.indexer import build_article, make_article_id
 from search.ingest import read_paths
 from search.models import IndexReport, RawArticle
@@ -113,10 +113,23 @@ def test_text_analysis_agrees_on_any_text(text: str) -> None:
     assert sorted(fast.index(text)) == sorted(field.index(text))
 
 
-def test_other_analyzers_are_left_to_whoosh() -> None:
+def test_text_analysis_is_only_for_text_fields() -> None:
     schema = build_schema()
     for name in ("id", "actor", "country", "org", "month", "content_hash"):
         assert FastText.for_field(schema[name]) is None
+    for name in ("title", "body"):
+        assert simple_index(schema[name]) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Joe Biden", " Putin ", ",", " ", "", "É", "a,b"]), max_size=8))
+def test_identifiers_and_keywords_are_indexed_as_whoosh_does(pieces: list[str]) -> None:
+    value = ",".join(pieces)
+    schema = build_schema()
+    for name in ("id", "actor", "country", "org", "month", "content_hash"):
+        fast = simple_index(schema[name])
+        assert fast is not None, name
+        assert sorted(fast(value)) == sorted(schema[name].index(value)), name
 
 
 def test_an_index_written_in_bulk_holds_what_whoosh_writes(
