@@ -58,13 +58,14 @@ def supervise(app: Any, listener: socket.socket, threads: int, workers: int) -> 
     def stop(signum: int, frame: Any) -> None:
         nonlocal stopping
         stopping = True
-        for pid in running:
+        for pid in list(running):
             _signal(pid, signal.SIGTERM)
 
     previous = {name: signal.signal(name, stop) for name in (signal.SIGTERM, signal.SIGINT)}
     try:
         for _ in range(workers):
-            running.add(start_worker(app, listener, threads))
+            if not stopping:  # Ctrl+C while starting: start no more
+                running.add(start_worker(app, listener, threads))
         while running:
             try:
                 pid, status = os.wait()
