@@ -6,7 +6,7 @@
    pages, HTML and JSON, article pages); requests/s, p50/p95/p99 and errors, first alone,
    then while `index --rebuild` runs again and again.
 2. Volume: a generated JSON Lines file of a million tiny records (some broken) read with
-   every line accounted for, and a slice of it indexed end to end.
+   every line accounted for, then indexed end to end (`--indexed-lines N` for fewer).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import http.client
 import json
 import os
 import random
+import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -41,7 +43,7 @@ SERVER_THREADS = 4
 SERVER_WORKERS = 2  # processes: waitress threads share one core's worth of Python work
 WARM_UP_SEED, ALONE_SEED, REBUILD_SEED = 1000, 2000, 3000  # each phase its own requests
 MILLION = 1_000_000
-INDEXED_LINES = 100_000
+INDEXED_LINES = 0  # lines of the volume file to index: all of them
 BROKEN_EVERY = 1_000
 WORDS = (
     "oil", "wheat", "coffee", "trade", "deficit", "bank", "rates", "dollar", "yen", "gold",
@@ -317,7 +319,7 @@ def write_lines(path: Path, count: int) -> int:
 
 
 def volume_figures(args: argparse.Namespace) -> None:
-    """A million-line file read with every line accounted for; a slice indexed end to end."""
+    """A million-line file read with every line accounted for, then indexed end to end."""
     with tempfile.TemporaryDirectory() as scratch:
         big = Path(scratch) / "million.jsonl"
         broken = write_lines(big, args.lines)
@@ -332,17 +334,27 @@ def volume_figures(args: argparse.Namespace) -> None:
             f"({broken:,} broken), in {seconds:.1f} s = {records / seconds:,.0f} records/s; "
             f"accounted for: {records == args.lines and errors == broken}"
         )
-        sliced = Path(scratch) / "slice.jsonl"
-        with big.open(encoding="utf-8") as source, sliced.open("w", encoding="utf-8") as out:
-            for _, line in zip(range(args.indexed_lines), source, strict=False):
-                out.write(line)
+        lines = min(args.indexed_lines or args.lines, args.lines)
+        source = big
+        if lines < args.lines:
+            source = Path(scratch) / "slice.jsonl"
+            with big.open(encoding="utf-8") as whole, source.open("w", encoding="utf-8") as out:
+                for _, line in zip(range(lines), whole, strict=False):
+                    out.write(line)
         started = time.monotonic()
-        done = run(["index", str(sliced), "--index-dir", str(Path(scratch) / "index"),
+        done = run(["index", str(source), "--index-dir", str(Path(scratch) / "index"),
                     "--workers", "2"])  # fmt: skip
         seconds = time.monotonic() - started
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr
-        print(f"index: {args.indexed_lines:,} lines end to end in {seconds:.0f} s wall "
-              f"= {args.indexed_lines / seconds:,.0f} records/s: {summary}")  # fmt: skip
+        counted = re.search(r"([\d,]+) records seen = ([\d,]+) indexed \+ ([\d,]+) failed", summary)
+        seen, indexed, failed = (
+            (int(n.replace(",", "")) for n in counted.groups()) if counted else (0, 0, 0)
+        )
+        whole = seen == lines and indexed + failed == seen and failed == lines // BROKEN_EVERY
+        print(f"index: {lines:,} lines end to end in {seconds:.0f} s wall "
+              f"= {lines / seconds:,.0f} records/s, largest process {peak_mb:,.0f} MB; "
+              f"every line indexed or reported: {whole}\n  {summary}")  # fmt: skip
 
 
 def main() -> None:
@@ -359,7 +371,7 @@ def main() -> None:
         "--rebuild-nice", type=int, default=0, help="run the rebuilds at this nice level"
     )
     parser.add_argument("--lines", type=int, default=MILLION)
-    parser.add_argument("--indexed-lines", type=int, default=INDEXED_LINES)
+    parser.add_argument("--indexed-lines", type=int, default=INDEXED_LINES, help="0: all")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-volume", action="store_true")
     args = parser.parse_args()
