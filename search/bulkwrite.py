@@ -44,7 +44,7 @@ from whoosh.writing import SegmentWriter
 
 Item = TypeVar("Item")
 Posting = tuple[bytes, int, float, bytes]  # term, frequency, weight, encoded value
-BYTES_PER_POSTING = 72  # measured: two array slots, a bytes object and its list slot
+BYTES_PER_POSTING = 40  # memory per posting held, measured with tracemalloc on Reuters: 37
 MEMO_LIMIT = 1_000_000  # distinct words remembered by a FastText before it starts afresh
 PROGRESS_EVERY = 500  # documents between a writer process's progress updates
 _CAPTURING = re.compile(r"(?<!\\)\((?!\?)")
