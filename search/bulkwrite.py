@@ -393,23 +393,50 @@ def write_generation(
 ) -> None:
     """Write every item as a document of a new (empty) index, in `processes` processes.
 
-    Each process writes a contiguous share, so documents keep the items' order; each
-    flushes a segment when its postings reach its part of `memory_mb`. The segments are
-    committed together at the end, or not at all.
+    The segments are committed together at the end, or not at all.
+    """
+    segments = write_segments(
+        ix, items, to_document, processes=processes, memory_mb=memory_mb, progress=progress
+    )
+    commit_with(SegmentWriter(ix), segments)
+
+
+def write_segments(
+    ix: Any,
+    items: Sequence[Item],
+    to_document: Callable[[Item], dict[str, Any]],
+    *,
+    processes: int,
+    memory_mb: int,
+    progress: Callable[[int], None] | None = None,
+) -> list[Any]:
+    """Segments holding every item as a document, written but not committed.
+
+    Each of `processes` processes writes a contiguous share, so documents keep the items'
+    order; each flushes a segment when its postings reach its part of `memory_mb`.
     """
     processes = max(1, min(processes, len(items) // 1000 + 1))
     budget = memory_mb * 1024 * 1024 // processes // BYTES_PER_POSTING
     bounds = [len(items) * k // processes for k in range(processes + 1)]
     if processes == 1:
-        segments = _write_share(ix, items, to_document, budget, progress)
-    else:
-        segments = _write_in_children(ix, items, to_document, bounds, budget, progress)
-    committer = SegmentWriter(ix)
+        return _write_share(ix, items, to_document, budget, progress)
+    return _write_in_children(ix, items, to_document, bounds, budget, progress)
+
+
+def commit_with(writer: Any, segments: list[Any]) -> None:
+    """Commit a Whoosh writer's own changes and segments written beside it, in one TOC.
+
+    What SegmentWriter.commit does, with the extra segments listed after its own.
+    """
     try:
-        committer._close_segment()
-        committer._commit_toc(list(committer.segments) + segments)
+        final = writer._merge_segments(None, None, None)
+        if writer._added:
+            final.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        writer._commit_toc(final + segments)
     finally:
-        committer._finish()
+        writer._finish()
 
 
 def _write_share(

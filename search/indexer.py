@@ -9,14 +9,15 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 
 from search import dates
-from search.bulkwrite import write_generation
+from search.bulkwrite import commit_with, write_generation, write_segments
 from search.cache import CACHE_FILE, ExtractionCache, cache_key
 from search.entities import EXTRACTOR_VERSION, ArticleText, extract_entities, extraction_input
 from search.entities.aliases import ALIASES_FILE, Aliases, default_aliases, load_aliases
@@ -30,6 +31,7 @@ CHUNK_SIZE = 32
 WRITER_MEMORY_MB = 1024  # postings held in memory by all writers of a new generation
 WRITER_PROCESSES = 2  # a new generation's writers: one per core
 UPDATE_MEMORY_MB = 256  # the pool of Whoosh's writer when it updates a live index
+BULK_ADDITIONS = 2000  # new articles for a live index written in bulk from this many on
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,79}")
 NAMES_FILE = "names.json"  # the archive's name counts, in each generation
 ALIASES_DIGEST = "aliases.digest"  # which alias files the generation was written with
@@ -73,7 +75,16 @@ def index_paths(
                 names.add(article.entities)
             note_alias_change(live, target, aliases, index_dir, report)
             resolver = names.resolver(article.body for article in pending)
-            write_articles(ix, pending, resolver, aliases, report, progress, replace=target == live)
+            write_articles(
+                ix,
+                pending,
+                resolver,
+                aliases,
+                report,
+                progress,
+                replace=target == live,
+                known=known,
+            )
             names.save(target / NAMES_FILE)
             (target / ALIASES_DIGEST).write_text(aliases.digest, encoding="utf-8")
         except BaseException:
@@ -189,10 +200,15 @@ def write_articles(
     progress: Progress | None,
     *,
     replace: bool,
+    known: Container[str] = (),
 ) -> None:
-    """Resolve each article's names and write it: a new generation in bulk, in parallel
-    processes (search/bulkwrite.py); an update of the live index with Whoosh's writer,
-    which replaces documents, committed at the end."""
+    """Resolve each article's names and write it.
+
+    A new generation is written in bulk, in parallel processes (search/bulkwrite.py).
+    An update of the live index replaces changed articles with Whoosh's writer, which
+    can delete; many new articles are written beside it in bulk, and both are committed
+    together.
+    """
     report.stage, report.done = "writing", 0
 
     def to_document(article: Article) -> dict[str, Any]:
@@ -202,33 +218,32 @@ def write_articles(
             article, dates.month_key(article.date), dates.format_date(article.date)
         )
 
+    def written(count: int, before: int = 0) -> None:
+        report.done = before + count
+        if progress:
+            progress(report)
+
+    options = {"processes": WRITER_PROCESSES, "memory_mb": WRITER_MEMORY_MB}
     if not replace:
-
-        def written(count: int) -> None:
-            report.done = count
-            if progress:
-                progress(report)
-
-        write_generation(
-            ix,
-            articles,
-            to_document,
-            processes=WRITER_PROCESSES,
-            memory_mb=WRITER_MEMORY_MB,
-            progress=written,
-        )
+        write_generation(ix, articles, to_document, progress=written, **options)
         return
+    updates = [article for article in articles if article.id in known]
+    additions = [article for article in articles if article.id not in known]
+    if len(additions) < BULK_ADDITIONS:
+        updates, additions = articles, []
     writer = ix.writer(limitmb=UPDATE_MEMORY_MB, compound=False)
     try:
-        for article in articles:
+        for done, article in enumerate(updates, 1):
             writer.update_document(**to_document(article))  # a no-op delete for new articles
-            report.done += 1
-            if progress:
-                progress(report)
-        writer.commit()
+            written(done)
+        segments = []
+        if additions:
+            after = partial(written, before=len(updates))
+            segments = write_segments(ix, additions, to_document, progress=after, **options)
     except BaseException:
         writer.cancel()
         raise
+    commit_with(writer, segments)
 
 
 def known_hashes(ix: Any) -> dict[str, str]:

@@ -6,6 +6,7 @@ Whoosh's SegmentWriter, one by search/bulkwrite.py.
 
 from __future__ import annotations
 
+import json
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,13 @@ from whoosh.writing import SegmentWriter
 
 from search import dates
 from search.bulkwrite import BulkSegmentWriter, FastText, simple_index, write_generation
-from search.indexer import build_article, make_article_id
+from search.indexer import BULK_ADDITIONS, build_article, index_paths, make_article_id
 from search.ingest import read_paths
 from search.models import IndexReport, RawArticle
+from search.params import make_search_request
+from search.query import SearchIndex, run_search
 from search.schema import article_to_document, build_schema
-from tests.conftest import SAMPLES, need, reuters_files
+from tests.conftest import SAMPLES, count_reuters_records, need, reuters_files
 
 
 def documents(paths: list[Path], limit: int) -> list[dict[str, Any]]:
@@ -196,3 +199,33 @@ def test_bulk_writer_takes_documents_one_by_one_like_whoosh(tmp_path: Path) -> N
         assert [searcher.stored_fields(d)["id"] for d in range(len(docs))] == [
             doc["id"] for doc in docs
         ]
+
+
+def test_many_new_articles_join_a_live_index_in_bulk_beside_replaced_ones(tmp_path: Path) -> None:
+    files = reuters_files()
+    notes = tmp_path / "notes.jsonl"
+    rows = [{"id": f"note{n}", "title": f"Note {n}", "body": f"Quixbarl note {n}."} for n in range(3)]
+    notes.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    index_dir = tmp_path / "index"
+    index_paths([files[0], notes], index_dir, workers=2)
+    first = count_reuters_records(files[:1])
+    rows[0]["body"] = "Zyxquor note, rewritten."
+    notes.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+
+    report = index_paths([*files[1:4], notes], index_dir, workers=2)
+
+    added = count_reuters_records(files[1:4])
+    assert added >= BULK_ADDITIONS  # so the new articles went the bulk way
+    assert (report.added, report.updated, report.unchanged) == (added, 1, 2)
+    index = SearchIndex(index_dir)
+    try:
+        everything = run_search(index, make_search_request(per_page=1), 1)
+        assert everything.total == first + added + 3
+        assert [hit.id for hit in run_search(index, make_search_request("zyxquor"), 1).hits] == [
+            "note0"
+        ]
+        assert run_search(index, make_search_request("quixbarl"), 1).total == 2
+        ids = [fields["id"] for fields in index.searcher().all_stored_fields()]
+        assert len(ids) == len(set(ids)) == everything.total
+    finally:
+        index.close()
