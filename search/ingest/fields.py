@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from search.models import Locator, RawArticle, RecordError
@@ -38,6 +39,7 @@ class FieldError(ValueError):
     """A field holds a value that cannot be read as text."""
 
 
+@lru_cache(maxsize=4096)  # a file's records share their keys
 def normalise_key(key: str) -> str:
     """A key as compared with the aliases: lower case, no separators."""
     return KEY_NOISE.sub("", key).lower()
