@@ -488,7 +488,7 @@ def _write_in_children(
         share_items = items[bounds[share] : bounds[share + 1]]
         child = context.Process(
             target=_child,
-            args=(ix, share_items, to_document, budget, done, share, sender),
+            args=(os.getpid(), ix, share_items, to_document, budget, done, share, sender),
             daemon=True,
         )
         child.start()
@@ -523,6 +523,7 @@ def _write_in_children(
 
 
 def _child(
+    parent: int,
     ix: Any,
     items: Sequence[Item],
     to_document: Callable[[Item], dict[str, Any]],
@@ -531,7 +532,7 @@ def _child(
     share: int,
     sender: Any,
 ) -> None:
-    _die_with_parent()
+    _die_with_parent(parent)
     try:
 
         def count(written: int) -> None:
@@ -547,12 +548,12 @@ def _child(
         sender.close()
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     """Ask Linux to kill this process when its parent dies, so no writer outlives a kill."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-    if os.getppid() == 1:  # the parent died before the request was made
+    if os.getppid() != parent:  # the parent died before the request was made
         os._exit(1)

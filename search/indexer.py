@@ -175,6 +175,8 @@ def extract_pending(
             todo.append(index)
     report.cached = len(articles) - len(todo)
     report.stage, report.todo, report.done = "extracting", len(articles), report.cached
+    if not todo:
+        return  # no worker processes to start: a rebuild from the cache
     chunks = [todo[i : i + CHUNK_SIZE] for i in range(0, len(todo), CHUNK_SIZE)]
     found = extract_in_workers(([texts[i] for i in chunk] for chunk in chunks), workers)
     for chunk, results in zip(chunks, found, strict=True):

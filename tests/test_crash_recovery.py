@@ -267,3 +267,46 @@ def test_a_killed_indexers_forked_children_do_not_keep_the_lock(tmp_path: Path, 
             holder.stdout.close()
         if child:
             os.kill(child, signal.SIGKILL)
+
+
+def children_of(pid: int) -> set[int]:
+    """The processes whose parent is pid, from /proc."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find child processes")
+def test_a_killed_rebuilds_writer_processes_die_with_it(tmp_path: Path, builds) -> None:
+    _, build_b = builds
+    index_dir = tmp_path / "index"
+    assert run_cli("index", build_b, "--index-dir", index_dir).returncode == 0
+    rebuild = subprocess.Popen(
+        cli_command("index", build_b, "--index-dir", index_dir, "--rebuild"),
+        env=cli_environment(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    writers: set[int] = set()
+    deadline = time.monotonic() + 60
+    while not writers and rebuild.poll() is None and time.monotonic() < deadline:
+        writers = children_of(rebuild.pid)  # all extraction is cached: these are writers
+        time.sleep(0.01)
+    rebuild.send_signal(signal.SIGKILL)
+    rebuild.wait()
+    assert writers, "the rebuild finished before its writer processes were seen"
+    # Killed at once, not when their share is done (a second or more for 2,500 articles).
+    deadline = time.monotonic() + 0.5
+    while any(Path(f"/proc/{pid}").exists() for pid in writers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = [pid for pid in writers if Path(f"/proc/{pid}/stat").exists()]
+    zombies = [
+        p for p in alive if Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    ]
+    assert alive == zombies, f"writer processes {alive} outlived the killed indexer"
