@@ -244,17 +244,16 @@ class FieldPostings:
         order = np.argsort(numbers, kind="stable")  # postings came in document order
         docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
         weights = np.frombuffer(self.weights, dtype=np.float32)[order]
-        values = self.values
+        values = list(map(self.values.__getitem__, order.tolist()))
         counts = np.bincount(numbers, minlength=len(self.stems))
         starts = np.concatenate(([0], np.cumsum(counts)))
-        ranked = order.tolist()
         for number in sorted(range(len(self.stems)), key=self.stems.__getitem__):
             start, end = int(starts[number]), int(starts[number + 1])
             yield (
                 self.stems[number],
                 docs[start:end],
                 weights[start:end],
-                [values[i] for i in ranked[start:end]],
+                values[start:end],
             )
 
 
