@@ -29,16 +29,17 @@ class WordStems:
     """
 
     def __init__(self, size: int = STEMMED_WORDS) -> None:
-        self._stems: BoundedCache[frozenset[str]] = BoundedCache(size)
+        # Tuples of strings, not sets: the garbage collector stops tracking those.
+        self._stems: BoundedCache[tuple[str, ...]] = BoundedCache(size)
 
-    def analyzer(self, field: str, analyzer: Analyzer) -> Callable[[str], frozenset[str]]:
+    def analyzer(self, field: str, analyzer: Analyzer) -> Callable[[str], tuple[str, ...]]:
         """`analyzer` for one word at a time, its stems of each word remembered."""
 
-        def stems_of(word: str) -> frozenset[str]:
+        def stems_of(word: str) -> tuple[str, ...]:
             key = (field, word)
             found = self._stems.get(key)
             if found is None:
-                stems = frozenset(str(getattr(token, "text", token)) for token in analyzer(word))
+                stems = tuple(str(getattr(token, "text", token)) for token in analyzer(word))
                 found = self._stems.put(key, stems)
             return found
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import threading
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from search.indexer import index_paths
 from search.models import SearchRequest
-from search.query import SearchIndex, page_bytes, run_search
+from search.query import SearchIndex, run_search
 from search.web import create_app
 from tests.processes import run_cli
 
@@ -85,10 +86,13 @@ def test_the_same_request_is_answered_once_per_index_version(
     try:
         request = SearchRequest(query="gold", country=[])
         first = run_search(cached, request)
-        again = run_search(cached, SearchRequest(query="gold"))  # equal, not the same object
-        assert again is first
-        assert run_search(plain, request) is not run_search(plain, request)  # off by default
+        results = cached.view().version.results
+        assert (results.hits, len(results)) == (0, 1)
+        again = run_search(cached, SearchRequest(query="gold"))  # an equal request
+        assert (results.hits, len(results)) == (1, 1)
+        assert again == first and again is not first  # a copy: no caller shares a page
         assert run_search(plain, request) == first
+        assert len(plain.view().version.results) == 0  # off by default
     finally:
         cached.close()
         plain.close()
@@ -100,7 +104,7 @@ def test_the_result_cache_stays_within_its_budget_and_recomputes_what_it_dropped
     reference = SearchIndex(samples_index)
     requests = [SearchRequest(query=word, page=page) for word in WORDS for page in (1, 2)]
     requests += [SearchRequest(query="", sort="newest", page=page) for page in (1, 2, 3)]
-    one_page = page_bytes(run_search(reference, requests[-1]))
+    one_page = len(pickle.dumps(run_search(reference, requests[-1]), pickle.HIGHEST_PROTOCOL))
     budget = 3 * one_page
     small = SearchIndex(samples_index, result_cache_bytes=budget)
     try:
