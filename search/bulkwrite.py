@@ -45,10 +45,9 @@ from whoosh.writing import SegmentWriter
 Item = TypeVar("Item")
 Posting = tuple[bytes, int, float, bytes]  # term, frequency, weight, encoded value
 BYTES_PER_POSTING = 40  # memory per posting held, measured with tracemalloc on Reuters: 37
-MEMO_LIMIT = 1_000_000  # distinct words remembered by a FastText before it starts afresh
+MEMO_LIMIT = 1_000_000  # distinct tokens remembered per text field before starting afresh
 PROGRESS_EVERY = 500  # documents between a writer process's progress updates
 _CAPTURING = re.compile(r"(?<!\\)\((?!\?)")
-_UNSEEN = 0  # what the memo gives for a word it has not analysed yet
 
 
 class FastText:
@@ -75,9 +74,7 @@ class FastText:
         self._max = stops.max
         self._stem = stemmer.stemfn
         self._ignore = stemmer.ignore
-        self._boost = field_boost
-        self._memo: dict[str, bytes | None] = {}  # token as written -> stem as bytes, or stop
-        self._single: dict[int, bytes] = {}  # position -> encoded value of a lone occurrence
+        self.boost = field_boost
 
     @classmethod
     def for_field(cls, field: Any) -> FastText | None:
@@ -96,61 +93,21 @@ class FastText:
 
     def index(self, text: str) -> list[Posting]:
         """(term bytes, frequency, weight, encoded positions) for each distinct term."""
-        postings = FieldPostings()
-        self.index_into(text, postings, 0)
+        postings = TextPostings(self)
+        postings.add_text(text, 0)
         return [
-            (postings.stems[term], len(self._decode(value)), weight, value)
-            for term, weight, value in zip(
-                postings.terms, postings.weights, postings.values, strict=True
-            )
+            (term, len(Positions().decode_positions(values[0])), float(weights[0]), values[0])
+            for term, _, weights, values in postings.by_term()
         ]
 
-    def index_into(self, text: str, postings: FieldPostings, docnum: int) -> tuple[int, int]:
-        """Add the text's postings to a field's as document `docnum`.
-
-        Returns the text's length in words and the number of postings added.
-        """
+    def words(self, text: str) -> list[str]:
+        """The tokenizer's tokens, as written."""
         if self._findall is not None:
-            words = self._findall(text)
-        else:
-            words = [match.group(0) for match in self._finditer(text)]
-        memo = self._memo
-        if len(memo) > MEMO_LIMIT:
-            memo.clear()
-        vocabulary = postings.vocabulary
-        # Renumbered positions: the first kept word keeps its place, the rest follow on.
-        position = first = -1
-        places: dict[int, list[int]] = {}
-        for number, word in enumerate(words):
-            stem = memo.get(word, _UNSEEN)
-            if stem == _UNSEEN:
-                stem = memo[word] = self._analyse(word)
-            if stem is None:
-                continue
-            term = vocabulary.get(stem)  # type: ignore[arg-type]
-            if term is None:
-                term = postings.add_term(stem)  # type: ignore[arg-type]
-            if position < 0:
-                position = first = number
-            else:
-                position += 1
-            found = places.get(term)
-            if found is None:
-                places[term] = [position]
-            else:
-                found.append(position)
-        boost = self._boost
-        encode = self._encode
-        add_term, add_doc = postings.terms.append, postings.docs.append
-        add_weight, add_value = postings.weights.append, postings.values.append
-        for term, where in places.items():
-            add_term(term)
-            add_doc(docnum)
-            add_weight(len(where) * boost)
-            add_value(encode(where))
-        return (position - first + 1 if places else 0), len(places)
+            return self._findall(text)
+        return [match.group(0) for match in self._finditer(text)]
 
-    def _analyse(self, word: str) -> bytes | None:
+    def analyse(self, word: str) -> bytes | None:
+        """A token's term: lower case, stemmed, as bytes; None for a stop word."""
         text = word.lower()
         size = len(text)
         if size < self._min or (self._max is not None and size > self._max) or text in self._stops:
@@ -159,21 +116,110 @@ class FastText:
             text = self._stem(text)
         return text.encode("utf-8")
 
-    def _encode(self, where: list[int]) -> bytes:
-        # Positions.encode: the count, then the pickled gaps between positions.
-        if len(where) == 1:
-            position = where[0]
-            value = self._single.get(position)
-            if value is None:
-                value = self._single[position] = pack_uint(1) + dumps([position], 2)
-            return value
-        gaps = [where[0]]
-        gaps.extend(b - a for a, b in zip(where, where[1:], strict=False))
-        return pack_uint(len(gaps)) + dumps(gaps, 2)
 
-    @staticmethod
-    def _decode(value: bytes) -> list[int]:
-        return list(Positions().decode_positions(value))
+class _TermNumbers(dict[str, int]):
+    """Token as written -> its term's number in a segment's vocabulary; -1 for a stop word."""
+
+    def __init__(self, text: FastText, postings: TextPostings) -> None:
+        super().__init__()
+        self.text = text
+        self.postings = postings
+
+    def __missing__(self, word: str) -> int:
+        stem = self.text.analyse(word)
+        number = -1 if stem is None else self.postings.number(stem)
+        self[word] = number
+        return number
+
+
+class _LoneValues(dict[int, bytes]):
+    """Position -> the encoded value of a term found once, at that position."""
+
+    def __missing__(self, position: int) -> bytes:
+        value = self[position] = pack_uint(1) + dumps([position], 2)
+        return value
+
+
+class TextPostings:
+    """A text field's words in a segment: one entry per kept token, grouped at the end.
+
+    Per document only C-level work is done (a regex, a dict lookup per token through
+    `map`, three array extends); the grouping into postings and their encoded positions
+    is done once per segment with numpy, when the segment is written.
+    """
+
+    def __init__(self, text: FastText) -> None:
+        self.text = text
+        self.vocabulary: dict[bytes, int] = {}  # term -> its number here
+        self.stems: list[bytes] = []  # number -> term
+        self._numbers = _TermNumbers(text, self)
+        self._terms = array("i")  # per kept token: its term's number
+        self._docs = array("I")  # its document
+        self._positions = array("I")  # its renumbered position
+
+    def number(self, stem: bytes) -> int:
+        number = self.vocabulary.get(stem)
+        if number is None:
+            number = self.vocabulary[stem] = len(self.stems)
+            self.stems.append(stem)
+        return number
+
+    def add_text(self, text: str, docnum: int) -> tuple[int, int]:
+        """Add a document's text; its length in words, and the entries held for it."""
+        if len(self._numbers) > MEMO_LIMIT:
+            self._numbers = _TermNumbers(self.text, self)
+        numbers = list(map(self._numbers.__getitem__, self.text.words(text)))
+        kept = [number for number in numbers if number >= 0]
+        if not kept:
+            return 0, 0
+        # Renumbered positions: the first kept word keeps its place, the rest follow on.
+        first = next(index for index, number in enumerate(numbers) if number >= 0)
+        self._terms.extend(kept)
+        self._docs.extend(repeat(docnum, len(kept)))
+        self._positions.extend(range(first, first + len(kept)))
+        return len(kept), len(kept)
+
+    def by_term(self) -> Iterator[tuple[bytes, np.ndarray, np.ndarray, list[bytes]]]:
+        """Each term in byte order with its documents, weights and values in document order."""
+        if not self._terms:
+            return
+        order = np.argsort(np.frombuffer(self._terms, dtype=np.int32), kind="stable")
+        terms = np.frombuffer(self._terms, dtype=np.int32)[order]
+        docs = np.frombuffer(self._docs, dtype=np.uint32)[order]
+        positions = np.frombuffer(self._positions, dtype=np.uint32)[order]
+        del order
+        # A posting is a run of one term in one document (tokens came in document order).
+        new = np.ones(len(terms), dtype=bool)
+        new[1:] = (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1])
+        starts = np.flatnonzero(new)
+        counts = np.diff(np.append(starts, len(terms)))
+        values = list(map(_LoneValues().__getitem__, positions[starts].tolist()))
+        # Positions.encode for terms found more than once: the count, the pickled gaps.
+        gaps = positions.astype(np.int64)
+        gaps[1:] -= positions[:-1]
+        gaps[starts] = positions[starts]
+        repeated = counts > 1
+        gap_list = gaps[np.repeat(repeated, counts)].tolist()
+        cursor = 0
+        for index, count in zip(
+            np.flatnonzero(repeated).tolist(), counts[repeated].tolist(), strict=True
+        ):
+            values[index] = pack_uint(count) + dumps(gap_list[cursor : cursor + count], 2)
+            cursor += count
+        weights = (counts * self.text.boost).astype(np.float32)
+        posting_terms, posting_docs = terms[starts], docs[starts]
+        bounds = np.flatnonzero(np.diff(posting_terms)) + 1
+        firsts = np.concatenate(([0], bounds))
+        ends = np.append(bounds, len(posting_terms))
+        numbers = posting_terms[firsts].tolist()
+        for index in sorted(range(len(numbers)), key=lambda i: self.stems[numbers[i]]):
+            start, end = int(firsts[index]), int(ends[index])
+            yield (
+                self.stems[numbers[index]],
+                posting_docs[start:end],
+                weights[start:end],
+                values[start:end],
+            )
 
 
 def simple_index(field: Any) -> Callable[[str], list[Posting]] | None:
@@ -268,7 +314,7 @@ class BulkSegmentWriter(SegmentWriter):
         super().__init__(ix, _lk=False, compound=False)
         self._text = {name: FastText.for_field(field) for name, field in self.schema.items()}
         self._simple = {name: simple_index(field) for name, field in self.schema.items()}
-        self._postings: dict[str, FieldPostings] = {}
+        self._postings: dict[str, FieldPostings | TextPostings] = {}
         self._lengths: dict[str, array[int]] = {}
         self.postings = 0
 
@@ -286,11 +332,12 @@ class BulkSegmentWriter(SegmentWriter):
             length = 0
             if field.indexed:
                 postings = self._postings.get(name)
-                if postings is None:
-                    postings = self._postings[name] = FieldPostings()
                 fast = self._text[name]
-                if fast is not None:
-                    length, added = fast.index_into(value, postings, docnum)
+                if postings is None:
+                    postings = FieldPostings() if fast is None else TextPostings(fast)
+                    self._postings[name] = postings
+                if isinstance(postings, TextPostings):
+                    length, added = postings.add_text(value, docnum)
                 else:
                     simple = self._simple[name]
                     items = simple(value) if simple is not None else field.index(value)
