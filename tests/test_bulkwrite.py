@@ -204,7 +204,9 @@ def test_bulk_writer_takes_documents_one_by_one_like_whoosh(tmp_path: Path) -> N
 def test_many_new_articles_join_a_live_index_in_bulk_beside_replaced_ones(tmp_path: Path) -> None:
     files = reuters_files()
     notes = tmp_path / "notes.jsonl"
-    rows = [{"id": f"note{n}", "title": f"Note {n}", "body": f"Quixbarl note {n}."} for n in range(3)]
+    rows = [
+        {"id": f"note{n}", "title": f"Note {n}", "body": f"Quixbarl note {n}."} for n in range(3)
+    ]
     notes.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
     index_dir = tmp_path / "index"
     index_paths([files[0], notes], index_dir, workers=2)

@@ -18,7 +18,7 @@ from search.models import Mention
 # even the shared tok2vec is dead weight (a quarter of the time).
 EXCLUDED_PIPES = ["tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer"]
 WINDOW = 1  # words of context either side of a name candidate
-SENTENCE_END_CHARACTERS = ".!?:;\"”-—"
+SENTENCE_END_CHARACTERS = '.!?:;"”-—'
 WORD = re.compile(r"\S+")
 WORD_WITH_DIGIT = re.compile(r"\S*\d\S*")
 WORD_EDGES = "\"'“”‘’()[]{}<>,.;:!?-"
