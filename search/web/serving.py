@@ -16,7 +16,6 @@ import signal
 import socket
 import sys
 import time
-import traceback
 from typing import Any
 
 import waitress
@@ -94,8 +93,9 @@ def start_worker(app: Any, listener: socket.socket, threads: int) -> int:
         status = 0
     except KeyboardInterrupt:
         status = 0
-    except BaseException:
-        traceback.print_exc()
+    except BaseException as error:  # one line for the log, as every error we print
+        print(f"{IDENT}: worker {os.getpid()} failed: {type(error).__name__}: {error}",
+              file=sys.stderr)  # fmt: skip
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
