@@ -18,11 +18,12 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from search import dates
-from search.bulkwrite import BulkSegmentWriter, FastText, simple_index, write_generation
+from search.bulkwrite import BulkSegmentWriter, write_generation
 from search.indexer import BULK_ADDITIONS, build_article, index_paths, make_article_id
 from search.ingest import read_paths
 from search.models import IndexReport, RawArticle
 from search.params import make_search_request
+from search.postings import FastText, simple_index
 from search.query import SearchIndex, run_search
 from search.schema import article_to_document, build_schema
 from tests.conftest import SAMPLES, count_reuters_records, need, reuters_files

@@ -1,0 +1,298 @@
+"""A segment's postings gathered in memory, analysed exactly as Whoosh's analyzers would.
+
+Whoosh's writer analyses text through a chain of generators per token and handles every
+posting several times. Here:
+
+- text fields are analysed by `FastText`, which gives exactly what the field's
+  StemmingAnalyzer chain gives (same tokens, stems, stop words, positions and encoded
+  values; tests compare them), and `TextPostings` keeps one entry per kept token in flat
+  arrays, grouped into postings with numpy once per segment;
+- identifiers and comma-separated keywords get the same shortcut (`simple_index`);
+- any other field is analysed by Whoosh and its postings kept in `FieldPostings`.
+
+Part of the Whoosh seam (with schema, indexer, bulkwrite, query, matching and facets).
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from itertools import repeat
+from pickle import dumps
+from typing import Any
+
+import numpy as np
+from whoosh.analysis import CompositeAnalyzer, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.analysis.filters import StopFilter, StripFilter
+from whoosh.analysis.tokenizers import IDTokenizer
+from whoosh.formats import Existence, Frequency, Positions
+from whoosh.system import pack_uint
+
+Posting = tuple[bytes, int, float, bytes]  # term, frequency, weight, encoded value
+MEMO_LIMIT = 1_000_000  # distinct tokens remembered per text field before starting afresh
+_CAPTURING = re.compile(r"(?<!\\)\((?!\?)")
+
+
+class FastText:
+    """A text field's index values, computed the way its analyzer chain would compute them.
+
+    Built only for the chain `StemmingAnalyzer` makes (a regex tokenizer, lower case,
+    stop words removed with positions renumbered, a stemmer) and the Positions format;
+    `for_field` returns None for anything else, and the writer then asks Whoosh.
+    """
+
+    def __init__(
+        self,
+        tokenizer: RegexTokenizer,
+        stops: StopFilter,
+        stemmer: StemFilter,
+        field_boost: float,
+    ) -> None:
+        pattern = tokenizer.expression
+        plain = re.compile(_CAPTURING.sub("(?:", pattern.pattern), pattern.flags)
+        self._findall = plain.findall if plain.groups == 0 else None
+        self._finditer = pattern.finditer
+        self._stops = stops.stops
+        self._min = stops.min
+        self._max = stops.max
+        self._stem = stemmer.stemfn
+        self._ignore = stemmer.ignore
+        self.boost = field_boost
+
+    @classmethod
+    def for_field(cls, field: Any) -> FastText | None:
+        """A FastText for a field whose analysis it reproduces exactly, else None."""
+        analyzer = getattr(field, "analyzer", None)
+        if type(field.format) is not Positions or not isinstance(analyzer, CompositeAnalyzer):
+            return None
+        parts = list(analyzer.items)
+        kinds = [type(part) for part in parts]
+        if kinds != [RegexTokenizer, LowercaseFilter, StopFilter, StemFilter]:
+            return None
+        tokenizer, _, stops, stemmer = parts
+        if tokenizer.gaps or not stops.renumber or stemmer.lang:
+            return None
+        return cls(tokenizer, stops, stemmer, field.format.field_boost)
+
+    def index(self, text: str) -> list[Posting]:
+        """(term bytes, frequency, weight, encoded positions) for each distinct term."""
+        postings = TextPostings(self)
+        postings.add_text(text, 0)
+        return [
+            (term, len(Positions().decode_positions(values[0])), float(weights[0]), values[0])
+            for term, _, weights, values in postings.by_term()
+        ]
+
+    def words(self, text: str) -> list[str]:
+        """The tokenizer's tokens, as written."""
+        if self._findall is not None:
+            return self._findall(text)
+        return [match.group(0) for match in self._finditer(text)]
+
+    def analyse(self, word: str) -> bytes | None:
+        """A token's term: lower case, stemmed, as bytes; None for a stop word."""
+        text = word.lower()
+        size = len(text)
+        if size < self._min or (self._max is not None and size > self._max) or text in self._stops:
+            return None
+        if text not in self._ignore:
+            text = self._stem(text)
+        return text.encode("utf-8")
+
+
+class _TermNumbers(dict[str, int]):
+    """Token as written -> its term's number in a segment's vocabulary; -1 for a stop word."""
+
+    def __init__(self, text: FastText, postings: TextPostings) -> None:
+        super().__init__()
+        self.text = text
+        self.postings = postings
+
+    def __missing__(self, word: str) -> int:
+        stem = self.text.analyse(word)
+        number = -1 if stem is None else self.postings.number(stem)
+        self[word] = number
+        return number
+
+
+class _LoneValues(dict[int, bytes]):
+    """Position -> the encoded value of a term found once, at that position."""
+
+    def __missing__(self, position: int) -> bytes:
+        value = self[position] = pack_uint(1) + dumps([position], 2)
+        return value
+
+
+class TextPostings:
+    """A text field's words in a segment: one entry per kept token, grouped at the end.
+
+    Per document only C-level work is done (a regex, a dict lookup per token through
+    `map`, three array extends); the grouping into postings and their encoded positions
+    is done once per segment with numpy, when the segment is written.
+    """
+
+    def __init__(self, text: FastText) -> None:
+        self.text = text
+        self.vocabulary: dict[bytes, int] = {}  # term -> its number here
+        self.stems: list[bytes] = []  # number -> term
+        self._numbers = _TermNumbers(text, self)
+        self._terms = array("i")  # per kept token: its term's number
+        self._docs = array("I")  # its document
+        self._positions = array("I")  # its renumbered position
+
+    def number(self, stem: bytes) -> int:
+        number = self.vocabulary.get(stem)
+        if number is None:
+            number = self.vocabulary[stem] = len(self.stems)
+            self.stems.append(stem)
+        return number
+
+    def add_text(self, text: str, docnum: int) -> tuple[int, int]:
+        """Add a document's text; its length in words, and the entries held for it."""
+        if len(self._numbers) > MEMO_LIMIT:
+            self._numbers = _TermNumbers(self.text, self)
+        numbers = list(map(self._numbers.__getitem__, self.text.words(text)))
+        kept = [number for number in numbers if number >= 0]
+        if not kept:
+            return 0, 0
+        # Renumbered positions: the first kept word keeps its place, the rest follow on.
+        first = next(index for index, number in enumerate(numbers) if number >= 0)
+        self._terms.extend(kept)
+        self._docs.extend(repeat(docnum, len(kept)))
+        self._positions.extend(range(first, first + len(kept)))
+        return len(kept), len(kept)
+
+    def by_term(self) -> Iterator[tuple[bytes, np.ndarray, np.ndarray, list[bytes]]]:
+        """Each term in byte order with its documents, weights and values in document order."""
+        if not self._terms:
+            return
+        order = np.argsort(np.frombuffer(self._terms, dtype=np.int32), kind="stable")
+        terms = np.frombuffer(self._terms, dtype=np.int32)[order]
+        docs = np.frombuffer(self._docs, dtype=np.uint32)[order]
+        positions = np.frombuffer(self._positions, dtype=np.uint32)[order]
+        del order
+        # A posting is a run of one term in one document (tokens came in document order).
+        new = np.ones(len(terms), dtype=bool)
+        new[1:] = (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1])
+        starts = np.flatnonzero(new)
+        counts = np.diff(np.append(starts, len(terms)))
+        values = list(map(_LoneValues().__getitem__, positions[starts].tolist()))
+        # Positions.encode for terms found more than once: the count, the pickled gaps.
+        gaps = positions.astype(np.int64)
+        gaps[1:] -= positions[:-1]
+        gaps[starts] = positions[starts]
+        repeated = counts > 1
+        gap_list = gaps[np.repeat(repeated, counts)].tolist()
+        cursor = 0
+        for index, count in zip(
+            np.flatnonzero(repeated).tolist(), counts[repeated].tolist(), strict=True
+        ):
+            values[index] = pack_uint(count) + dumps(gap_list[cursor : cursor + count], 2)
+            cursor += count
+        weights = (counts * self.text.boost).astype(np.float32)
+        posting_terms, posting_docs = terms[starts], docs[starts]
+        bounds = np.flatnonzero(np.diff(posting_terms)) + 1
+        firsts = np.concatenate(([0], bounds))
+        ends = np.append(bounds, len(posting_terms))
+        numbers = posting_terms[firsts].tolist()
+        for index in sorted(range(len(numbers)), key=lambda i: self.stems[numbers[i]]):
+            start, end = int(firsts[index]), int(ends[index])
+            yield (
+                self.stems[numbers[index]],
+                posting_docs[start:end],
+                weights[start:end],
+                values[start:end],
+            )
+
+
+def simple_index(field: Any) -> Callable[[str], list[Posting]] | None:
+    """A fast equivalent of `field.index` for ID fields and comma-separated keywords, or None.
+
+    An ID field's value is one term (Existence format); a comma-separated KEYWORD field's
+    terms are the stripped pieces between commas, with their counts (Frequency format).
+    """
+    analyzer, form = getattr(field, "analyzer", None), getattr(field, "format", None)
+    if form is None:
+        return None
+    boost = form.field_boost
+    if type(analyzer) is IDTokenizer and type(form) is Existence:
+
+        def identifier(value: str) -> list[Posting]:
+            return [(value.encode("utf-8"), 1, boost, b"")]
+
+        return identifier
+    parts = list(getattr(analyzer, "items", []))
+    if (
+        [type(part) for part in parts] == [RegexTokenizer, StripFilter]
+        and parts[0].expression.pattern == "[^,]+"
+        and not parts[0].gaps
+        and type(form) is Frequency
+    ):
+
+        def keywords(value: str) -> list[Posting]:
+            counts = Counter(piece.strip() for piece in value.split(",") if piece)
+            return [
+                (word.encode("utf-8"), count, count * boost, pack_uint(count))
+                for word, count in counts.items()
+            ]
+
+        return keywords
+    return None
+
+
+class FieldPostings:
+    """A field's postings in a segment, in the order they arrive (by document)."""
+
+    def __init__(self) -> None:
+        self.vocabulary: dict[bytes, int] = {}  # term -> its number here
+        self.stems: list[bytes] = []  # number -> term
+        self.terms = array("I")  # per posting: the term's number
+        self.docs = array("I")  # the document
+        self.weights = array("f")  # the term's weight in it
+        self.values: list[bytes] = []  # the encoded value (positions, frequency or nothing)
+
+    def add_term(self, term: bytes) -> int:
+        number = self.vocabulary[term] = len(self.stems)
+        self.stems.append(term)
+        return number
+
+    def add(self, term: bytes, docnum: int, weight: float, value: bytes) -> None:
+        number = self.vocabulary.get(term)
+        if number is None:
+            number = self.add_term(term)
+        self.terms.append(number)
+        self.docs.append(docnum)
+        self.weights.append(weight)
+        self.values.append(value)
+
+    def by_term(self) -> Iterator[tuple[bytes, np.ndarray, np.ndarray, list[bytes]]]:
+        """Each term in byte order with its documents, weights and values in document order."""
+        if not self.stems:
+            return
+        numbers = np.frombuffer(self.terms, dtype=np.uint32)
+        order = np.argsort(numbers, kind="stable")  # postings came in document order
+        docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
+        weights = np.frombuffer(self.weights, dtype=np.float32)[order]
+        values = list(map(self.values.__getitem__, order.tolist()))
+        counts = np.bincount(numbers, minlength=len(self.stems))
+        starts = np.concatenate(([0], np.cumsum(counts)))
+        for number in sorted(range(len(self.stems)), key=self.stems.__getitem__):
+            start, end = int(starts[number]), int(starts[number + 1])
+            yield (
+                self.stems[number],
+                docs[start:end],
+                weights[start:end],
+                values[start:end],
+            )
+
+
+def add_postings(items: Iterable[Posting], postings: FieldPostings, docnum: int) -> tuple[int, int]:
+    """A field's analysed terms, added to its postings as document `docnum`."""
+    length = added = 0
+    for term, frequency, weight, encoded in items:
+        postings.add(term, docnum, weight, encoded)
+        length += frequency
+        added += 1
+    return length, added
