@@ -303,7 +303,7 @@ def _child(
     share: int,
     sender: Any,
 ) -> None:
-    _die_with_parent(parent)
+    die_with_parent(parent)
     try:
 
         def count(written: int) -> None:
@@ -319,7 +319,7 @@ def _child(
         sender.close()
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Ask Linux to kill this process when its parent dies, so no writer outlives a kill."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)

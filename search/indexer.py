@@ -17,7 +17,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from search import dates
-from search.bulkwrite import commit_with, write_generation, write_segments
+from search.bulkwrite import commit_with, die_with_parent, write_generation, write_segments
 from search.cache import CACHE_FILE, ExtractionCache, cache_key
 from search.entities import EXTRACTOR_VERSION, ArticleText, extract_entities, extraction_input
 from search.entities.aliases import ALIASES_FILE, Aliases, default_aliases, load_aliases
@@ -370,4 +370,6 @@ def worker_pool(workers: int) -> Any:
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, "1")
     # spawn, not fork: the parent may hold threads and a loaded model that must not be copied.
-    return multiprocessing.get_context("spawn").Pool(workers)
+    # Like the writers, they die with the indexer: a killed run's idle workers waited forever.
+    context = multiprocessing.get_context("spawn")
+    return context.Pool(workers, initializer=die_with_parent, initargs=(os.getpid(),))
