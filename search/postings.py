@@ -125,7 +125,34 @@ class _LoneValues(dict[int, bytes]):
         return value
 
 
-class TextPostings:
+class Vocabulary:
+    """A segment's terms of one field, numbered in the order they first come."""
+
+    def __init__(self) -> None:
+        self.vocabulary: dict[bytes, int] = {}  # term -> its number here
+        self.stems: list[bytes] = []  # number -> term
+
+    def number(self, stem: bytes) -> int:
+        """The term's number, given it now if it has none yet."""
+        number = self.vocabulary.get(stem)
+        if number is None:
+            number = self.vocabulary[stem] = len(self.stems)
+            self.stems.append(stem)
+        return number
+
+    def in_term_order(
+        self, numbers: np.ndarray, docs: np.ndarray, weights: np.ndarray, values: list[bytes]
+    ) -> Iterator[tuple[bytes, np.ndarray, np.ndarray, list[bytes]]]:
+        """Each term in byte order with its slice of postings sorted by term number."""
+        counts = np.bincount(numbers, minlength=len(self.stems))
+        starts = np.concatenate(([0], np.cumsum(counts))).tolist()
+        for number in sorted(range(len(self.stems)), key=self.stems.__getitem__):
+            start, end = starts[number], starts[number + 1]
+            if start < end:
+                yield self.stems[number], docs[start:end], weights[start:end], values[start:end]
+
+
+class TextPostings(Vocabulary):
     """A text field's words in a segment: one entry per kept token, grouped at the end.
 
     Per document only C-level work is done (a regex, a dict lookup per token through
@@ -134,20 +161,12 @@ class TextPostings:
     """
 
     def __init__(self, text: FastText) -> None:
+        super().__init__()
         self.text = text
-        self.vocabulary: dict[bytes, int] = {}  # term -> its number here
-        self.stems: list[bytes] = []  # number -> term
         self._numbers = _TermNumbers(text, self)
         self._terms = array("i")  # per kept token: its term's number
         self._docs = array("I")  # its document
         self._positions = array("I")  # its renumbered position
-
-    def number(self, stem: bytes) -> int:
-        number = self.vocabulary.get(stem)
-        if number is None:
-            number = self.vocabulary[stem] = len(self.stems)
-            self.stems.append(stem)
-        return number
 
     def add_text(self, text: str, docnum: int) -> tuple[int, int]:
         """Add a document's text; its length in words, and the entries held for it."""
@@ -168,8 +187,9 @@ class TextPostings:
         """Each term in byte order with its documents, weights and values in document order."""
         if not self._terms:
             return
-        order = np.argsort(np.frombuffer(self._terms, dtype=np.int32), kind="stable")
-        terms = np.frombuffer(self._terms, dtype=np.int32)[order]
+        tokens = np.frombuffer(self._terms, dtype=np.int32)
+        order = np.argsort(tokens, kind="stable")
+        terms = tokens[order]
         docs = np.frombuffer(self._docs, dtype=np.uint32)[order]
         positions = np.frombuffer(self._positions, dtype=np.uint32)[order]
         del order
@@ -192,19 +212,7 @@ class TextPostings:
             values[index] = pack_uint(count) + dumps(gap_list[cursor : cursor + count], 2)
             cursor += count
         weights = (counts * self.text.boost).astype(np.float32)
-        posting_terms, posting_docs = terms[starts], docs[starts]
-        bounds = np.flatnonzero(np.diff(posting_terms)) + 1
-        firsts = np.concatenate(([0], bounds))
-        ends = np.append(bounds, len(posting_terms))
-        numbers = posting_terms[firsts].tolist()
-        for index in sorted(range(len(numbers)), key=lambda i: self.stems[numbers[i]]):
-            start, end = int(firsts[index]), int(ends[index])
-            yield (
-                self.stems[numbers[index]],
-                posting_docs[start:end],
-                weights[start:end],
-                values[start:end],
-            )
+        yield from self.in_term_order(terms[starts], docs[starts], weights, values)
 
 
 def simple_index(field: Any) -> Callable[[str], list[Posting]] | None:
@@ -242,27 +250,18 @@ def simple_index(field: Any) -> Callable[[str], list[Posting]] | None:
     return None
 
 
-class FieldPostings:
+class FieldPostings(Vocabulary):
     """A field's postings in a segment, in the order they arrive (by document)."""
 
     def __init__(self) -> None:
-        self.vocabulary: dict[bytes, int] = {}  # term -> its number here
-        self.stems: list[bytes] = []  # number -> term
+        super().__init__()
         self.terms = array("I")  # per posting: the term's number
         self.docs = array("I")  # the document
         self.weights = array("f")  # the term's weight in it
         self.values: list[bytes] = []  # the encoded value (positions, frequency or nothing)
 
-    def add_term(self, term: bytes) -> int:
-        number = self.vocabulary[term] = len(self.stems)
-        self.stems.append(term)
-        return number
-
     def add(self, term: bytes, docnum: int, weight: float, value: bytes) -> None:
-        number = self.vocabulary.get(term)
-        if number is None:
-            number = self.add_term(term)
-        self.terms.append(number)
+        self.terms.append(self.number(term))
         self.docs.append(docnum)
         self.weights.append(weight)
         self.values.append(value)
@@ -276,16 +275,7 @@ class FieldPostings:
         docs = np.frombuffer(self.docs, dtype=np.uint32)[order]
         weights = np.frombuffer(self.weights, dtype=np.float32)[order]
         values = list(map(self.values.__getitem__, order.tolist()))
-        counts = np.bincount(numbers, minlength=len(self.stems))
-        starts = np.concatenate(([0], np.cumsum(counts)))
-        for number in sorted(range(len(self.stems)), key=self.stems.__getitem__):
-            start, end = int(starts[number]), int(starts[number + 1])
-            yield (
-                self.stems[number],
-                docs[start:end],
-                weights[start:end],
-                values[start:end],
-            )
+        yield from self.in_term_order(numbers[order], docs, weights, values)
 
 
 def add_postings(items: Iterable[Posting], postings: FieldPostings, docnum: int) -> tuple[int, int]:
