@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +26,15 @@ def need(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent: put the shared data in ../shared/data to run this test")
     return path
+
+
+def run_together(work: Callable[..., None], arguments: list[tuple[Any, ...]]) -> None:
+    """Run `work` once per tuple of arguments, each in its own thread, all at once."""
+    threads = [threading.Thread(target=work, args=args) for args in arguments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def reuters_files() -> list[Path]:

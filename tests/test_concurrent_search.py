@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 from search.indexer import index_paths
 from search.models import SearchRequest
 from search.query import SearchIndex, run_search
+from tests.conftest import run_together
 
 ARTICLES = 3_000  # enough postings per word for several blocks, so matchers seek and read
 THREADS = 8
@@ -48,17 +48,10 @@ def test_threads_sharing_a_search_index_never_fail(shared_words_index: Path) -> 
                 errors.append(f"{type(error).__name__}: {error}")
 
     deadline = time.monotonic() + SECONDS
-    threads = [
-        threading.Thread(target=search_until, args=(deadline, QUERIES[n % len(QUERIES)]))
-        for n in range(THREADS)
-    ]
     interval = sys.getswitchinterval()
     sys.setswitchinterval(SWITCH_SECONDS)
     try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        run_together(search_until, [(deadline, QUERIES[n % len(QUERIES)]) for n in range(THREADS)])
     finally:
         sys.setswitchinterval(interval)
         index.close()

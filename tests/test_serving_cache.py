@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import threading
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from search.indexer import index_paths
 from search.models import SearchRequest
 from search.query import SearchIndex, run_search
 from search.web import create_app
+from tests.conftest import run_together
 from tests.processes import run_cli
 
 WORDS = ("oil", "wheat", "coffee", "tanker", "bank")
@@ -138,12 +138,8 @@ def test_threads_sharing_caches_get_the_answers_one_thread_gets(samples_index: P
                 if run_search(shared, requests[position]) != expected[position]:
                     wrong.append(f"{requests[position]}")
 
-    threads = [threading.Thread(target=search_all, args=(n,)) for n in range(6)]
     try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        run_together(search_all, [(n,) for n in range(6)])
     finally:
         shared.close()
     assert wrong == []
@@ -159,11 +155,7 @@ def test_threads_without_a_result_cache_share_posting_arrays(samples_index: Path
         versions.append(index.view().version)
 
     try:
-        threads = [threading.Thread(target=search_once) for _ in range(3)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        run_together(search_once, [()] * 3)
         assert len({id(version) for version in versions}) == 1
         assert len({id(page) for page in pages}) == 3  # computed three times...
         assert pages[0] == pages[1] == pages[2]
