@@ -181,3 +181,47 @@ def test_matching_is_fast() -> None:
         find_countries(text)
     # The seed article is about five Reuters articles long; the target is 2,000 of those a second.
     assert (time.perf_counter() - start) / 200 < 5 / 2000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council approved a US$40 million loan for the new bridge.",
+        "Tickets cost US $12 each.",
+        "The yard paid U.S.$3 billion for the order.",
+    ],
+)
+def test_a_currency_sign_after_a_country_is_money_not_a_place(text: str) -> None:
+    assert find_countries(text) == []
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [
+        (1988, ["Yugoslavia"] * 4),
+        (2001, ["Yugoslavia"] * 4),
+        (2004, ["Serbia and Montenegro"] * 4),
+        (2007, ["Serbia", "Montenegro", "Serbia", "Serbia"]),
+        (2012, ["Serbia", "Montenegro", "Serbia", "Kosovo"]),
+    ],
+)
+def test_states_that_came_and_went_follow_the_articles_year(year: int, expected) -> None:
+    # Serbia and Montenegro (2003-2006) sat between the rump Yugoslavia and today's states.
+    text = "Ministers from Belgrade and Podgorica met Serb leaders in Pristina."
+    assert [m.canonical for m in find_countries(text, "body", year)] == expected
+
+
+def test_a_state_named_outright_keeps_its_name() -> None:
+    text = "The State Union of Serbia and Montenegro signed the accord."
+    assert [m.canonical for m in find_countries(text, "body", 2005)] == ["Serbia and Montenegro"]
+    assert canonical_country("serbia and montenegro") == "Serbia and Montenegro"
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [(1984, ["Netherlands Antilles"] * 2), (1995, ["Netherlands Antilles", "Aruba"]),
+     (2012, ["Curacao", "Aruba"])],
+)  # fmt: skip
+def test_islands_that_left_the_netherlands_antilles(year: int, expected) -> None:
+    text = "Refineries on Curacao and Aruba cut output."
+    assert [m.canonical for m in find_countries(text, "body", year)] == expected
