@@ -155,6 +155,12 @@ def canonical_country(name: str) -> str | None:
     return None if form is None or form.canonical == BLOCKER else form.canonical
 
 
+def form_kind(surface: str) -> str | None:
+    """The gazetteer kind of a matched surface form ("Iranian" -> "demonym"), else None."""
+    form = load_gazetteer().get(surface) or _casefolded_gazetteer().get(surface.casefold())
+    return None if form is None else form.kind
+
+
 def state_in(canonical: str, year: int) -> str:
     """The state that a country's names meant in a year: its predecessor before it existed.
 
