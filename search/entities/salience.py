@@ -53,7 +53,7 @@ def salience(
     for index, mention in enumerate(countries):
         if mention.field == "body":
             score[mention.canonical] += _body_score(mention, index in inside)
-            if mention.start < lead:
+            if mention.start < lead and _names_the_country(mention, index in inside):
                 places[mention.canonical].add("lead")
         else:
             places[mention.canonical].add(mention.field)
@@ -67,6 +67,12 @@ def _body_score(mention: Mention, inside_name: bool) -> float:
     if inside_name:
         return INSIDE_NAME_SCORE
     return DEMONYM_SCORE if form_kind(mention.surface) == "demonym" else MENTION_SCORE
+
+
+def _names_the_country(mention: Mention, inside_name: bool) -> bool:
+    # "Bank of Japan" in the lead names Japan; "Toronto Maple Leafs" and "American
+    # Express" name a team and a company.
+    return not inside_name or form_kind(mention.surface) == "name"
 
 
 def _inside_names(countries: list[Mention], names: list[Mention]) -> set[int]:
