@@ -19,7 +19,7 @@ from search.models import Mention
 HEADLINE_SCORE = 3  # named in the headline
 DATELINE_SCORE = 3  # the dateline's place ("TOKYO, March 3")
 LEAD_SCORE = 2  # named in the first sentence of the story
-# How a country is named in the body. "Iranian officials" and "a U.S.-made part" describe
+# How a country is named in the body. "Iranian officials" and "a Japanese carmaker" describe
 # people and things, not where the story is; a place inside an organisation's name
 # ("Toronto Maple Leafs", "Bank of Japan") is part of that name. Both count half a mention.
 MENTION_SCORE = 1.0
