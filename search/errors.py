@@ -37,6 +37,12 @@ class IndexBusy(NewsarchiveError):
     status = 409
 
 
+class EngineMismatch(NewsarchiveError):
+    """The installed search engine library is not the version the project was written for."""
+
+    status = 500
+
+
 class InputError(NewsarchiveError):
     """A file or record cannot be read; readers turn it into a RecordError."""
 

@@ -17,7 +17,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from search import dates
-from search.bulkwrite import commit_with, die_with_parent, write_generation, write_segments
+from search.bulkwrite import die_with_parent, write_generation, write_segments
 from search.cache import CACHE_FILE, ExtractionCache, cache_key
 from search.entities import EXTRACTOR_VERSION, ArticleText, extract_entities, extraction_input
 from search.entities.aliases import ALIASES_FILE, Aliases, default_aliases, load_aliases
@@ -26,6 +26,7 @@ from search.ingest import read_paths
 from search.layout import current_generation, make_current, new_generation, writer_lock
 from search.models import Article, Entities, IndexReport, Locator, RawArticle, RecordError
 from search.schema import article_to_document, build_schema
+from search.whoosh_internals import commit_with
 
 CHUNK_SIZE = 32
 WRITER_MEMORY_MB = 1024  # postings held in memory by all writers of a new generation
