@@ -141,8 +141,9 @@ def search_command(
     index_dir: Path | None,
 ) -> None:
     """Search the index for QUERY (Whoosh syntax; empty lists everything, newest first)."""
+    from search.live_index import SearchIndex
     from search.params import make_search_request
-    from search.query import SearchIndex, run_search
+    from search.query import run_search
     from search.render import page_to_json
 
     request = make_search_request(
@@ -225,7 +226,8 @@ def serving_app(index_dir: Path) -> Any:
 @INDEX_DIR_OPTION
 def stats(as_json: bool, index_dir: Path | None) -> None:
     """Article count, date range, undated count and the top actors, countries and orgs."""
-    from search.query import SearchIndex, collect_stats
+    from search.live_index import SearchIndex
+    from search.summaries import collect_stats
 
     search_index = SearchIndex(config.index_dir(index_dir))
     try:

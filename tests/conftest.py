@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from search.indexer import index_paths
-from search.query import SearchIndex
+from search.live_index import SearchIndex
 from search.web import create_app
 
 PROJECT = Path(__file__).resolve().parents[1]

@@ -23,10 +23,11 @@ from search import dates
 from search.bulkwrite import BulkSegmentWriter, write_generation
 from search.indexer import BULK_ADDITIONS, build_article, index_paths, make_article_id
 from search.ingest import read_paths
+from search.live_index import SearchIndex
 from search.models import IndexReport, RawArticle
 from search.params import make_search_request
 from search.postings import FastText, simple_index
-from search.query import SearchIndex, run_search
+from search.query import run_search
 from search.schema import article_to_document, build_schema
 from search.whoosh_internals import commit_with
 from tests.conftest import SAMPLES, count_reuters_records, reuters_files

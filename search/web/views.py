@@ -8,16 +8,12 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 
 from search.config import setting
 from search.errors import BadRequest, NotFound
+from search.live_index import SearchIndex, get_article
 from search.models import SearchPage
-from search.query import (
-    SearchIndex,
-    get_article,
-    list_hits,
-    profile_entity,
-    run_search,
-    suggest_query,
-)
+from search.query import list_hits, run_search
 from search.render import article_to_json, page_to_json
+from search.suggestions import suggest_query
+from search.summaries import profile_entity
 from search.web.arguments import link, request_from_args
 from search.web.context import FACET_LABELS, article_context, search_context, suggestion_link
 from search.web.exports import atom_response, csv_response, opensearch_response
