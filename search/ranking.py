@@ -72,32 +72,38 @@ def entity_mask(request: SearchRequest) -> whoosh_query.Query | None:
 def ordered_documents(
     arrays: ArchiveArrays, found: Matches, request: SearchRequest, count: int
 ) -> np.ndarray:
-    """The first `count` matches in the request's order: by score, or by date."""
-    if request.sort == "relevance" and request.query.strip():
-        return top_scored(found, count)
-    return by_date(arrays, np.flatnonzero(found.mask), request.sort != "oldest", count)
+    """The first `count` matches in the request's order: by score, or by date.
 
-
-def top_scored(found: Matches, count: int) -> np.ndarray:
-    """The `count` best-scoring matches, best first; ties in document order."""
+    Every order is total: equal scores and equal dates (day-only dates are the norm in
+    news) are ordered by document number, so page N+1 continues page N exactly and one
+    long page lists what the short pages list, in the same order.
+    """
     candidates = np.flatnonzero(found.mask)
-    keys = -found.scores[candidates]
-    if count < len(candidates):
-        head = np.argpartition(keys, count)[:count]
-        candidates, keys = candidates[head], keys[head]
-        order = np.lexsort((candidates, keys))
-        return candidates[order]
-    return candidates[np.lexsort((candidates, keys))]
+    if request.sort == "relevance" and request.query.strip():
+        keys = -found.scores[candidates].astype(np.float64)
+    else:
+        keys = date_keys(arrays, candidates, newest=request.sort != "oldest")
+    return first_in_order(candidates, keys, count)
 
 
-def by_date(arrays: ArchiveArrays, candidates: np.ndarray, newest: bool, count: int) -> np.ndarray:
-    """The first `count` candidates in date order (newest or oldest first), undated last."""
+def date_keys(arrays: ArchiveArrays, candidates: np.ndarray, newest: bool) -> np.ndarray:
+    """Sort keys for date order, newest or oldest first; undated articles last either way."""
     keys = arrays.timestamps[candidates].astype(np.float64)
     if newest:
         keys = -keys
     keys[~arrays.dated[candidates]] = np.inf
+    return keys
+
+
+def first_in_order(candidates: np.ndarray, keys: np.ndarray, count: int) -> np.ndarray:
+    """The first `count` candidates (in document order) by key, ties by document number.
+
+    Only those that can make the first `count` are sorted: every candidate whose key is
+    at most the count-th smallest. The ties at that cut are all kept and sorted, never
+    picked among (a partition alone would pick arbitrary ones).
+    """
     if count < len(candidates):
-        # Only the first `count` need a full sort: partition, then sort those.
-        head = np.argpartition(keys, count)[:count]
-        return candidates[head[np.argsort(keys[head], kind="stable")]]
-    return candidates[np.argsort(keys, kind="stable")]
+        cut = np.partition(keys, count - 1)[count - 1] if count > 0 else -np.inf
+        keep = keys <= cut
+        candidates, keys = candidates[keep], keys[keep]
+    return candidates[np.lexsort((candidates, keys))[:count]]
