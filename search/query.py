@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import pickle
+from collections.abc import Iterator
 from dataclasses import astuple
 from html import escape
 from typing import Any
 
+import numpy as np
 from whoosh import query as whoosh_query
 
 from search.facets import count_days, count_facets, spans_one_month
 from search.live_index import IndexView, SearchIndex
+from search.matching import Matches
 from search.models import Hit, SearchPage, SearchRequest
 from search.params import TEXT_FIELDS, check_expansions, parse_query
 from search.ranking import ordered_documents, score_documents
 from search.snippets import make_snippet
 
 SNIPPET_CHARS = 240
+EXPORT_CHUNK = 1000  # document numbers turned into Python ints at a time
 
 
 def run_search(index: SearchIndex, request: SearchRequest, facet_size: int = 30) -> SearchPage:
@@ -48,9 +52,7 @@ def request_key(request: SearchRequest) -> tuple[Any, ...]:
 def search_version(view: IndexView, request: SearchRequest, facet_size: int) -> SearchPage:
     """Run one search on one version of the index, without the result cache."""
     searcher, arrays = view.searcher, view.arrays
-    text_query = parse_query(request.query, searcher.schema)
-    check_expansions(text_query, searcher.reader())
-    found = score_documents(searcher, arrays, text_query, request)
+    text_query, found = match_request(view, request)
     matched = found.mask
     start, end = (request.page - 1) * request.per_page, request.page * request.per_page
     documents = ordered_documents(arrays, found, request, end)[start:end].tolist()
@@ -63,15 +65,32 @@ def search_version(view: IndexView, request: SearchRequest, facet_size: int) -> 
     return SearchPage(request, total, hits, facets, days)
 
 
-def list_hits(index: SearchIndex, request: SearchRequest, limit: int) -> list[Hit]:
-    """Up to `limit` matches in the request's order, without highlighting: for exports."""
+def match_request(view: IndexView, request: SearchRequest) -> tuple[Any, Matches]:
+    """The request's parsed query, and its filtered matches with their scores."""
+    text_query = parse_query(request.query, view.searcher.schema)
+    check_expansions(text_query, view.searcher.reader())
+    return text_query, score_documents(view.searcher, view.arrays, text_query, request)
+
+
+def export_hits(index: SearchIndex, request: SearchRequest) -> tuple[int, Iterator[Hit]]:
+    """How many articles match, and all of them in the request's order: for exports.
+
+    The request is checked and its matches ordered now, so a bad one raises before any
+    row is sent; each hit's stored fields are read only when the iterator reaches it
+    (past the shared cache of recent hits, which an export would flush), with the lead
+    of its text as snippet.
+    """
     view = index.view()
-    searcher, arrays = view.searcher, view.arrays
-    text_query = parse_query(request.query, searcher.schema)
-    check_expansions(text_query, searcher.reader())
-    found = score_documents(searcher, arrays, text_query, request)
-    documents = ordered_documents(arrays, found, request, limit)[:limit].tolist()
-    return [make_hit(view.stored_fields(d), None) for d in documents]
+    _, found = match_request(view, request)
+    total = int(found.mask.sum())
+    return total, read_hits(view.searcher, ordered_documents(view.arrays, found, request, total))
+
+
+def read_hits(searcher: Any, documents: np.ndarray) -> Iterator[Hit]:
+    """Unhighlighted hits of the documents, in order, converted a chunk at a time."""
+    for start in range(0, len(documents), EXPORT_CHUNK):
+        for document in documents[start : start + EXPORT_CHUNK].tolist():
+            yield make_hit(searcher.stored_fields(document), None)
 
 
 def with_snippets(

@@ -14,12 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from search.cli import cli
-from search.indexer import index_paths
 from search.web import create_app
-from tests.conftest import SAMPLES
+from tests.tied import SAME_DAY, SAME_MONTH, UNDATED
 
-SAME_DAY, SAME_MONTH, UNDATED, TEXT_FILES = 80, 30, 20, 12
-SENTENCE = "The harbour board met again and agreed the tide tables for the season."
 SEARCHES = [  # (query, sort): every sort, with and without words
     ("", "newest"),
     ("", "oldest"),
@@ -29,35 +26,6 @@ SEARCHES = [  # (query, sort): every sort, with and without words
     ("harbour", "oldest"),
     ("harbour OR tide OR board", "relevance"),
 ]
-
-
-def write_tied_articles(folder: Path) -> int:
-    """Articles whose dates and scores tie, as JSON Lines and plain-text files; how many."""
-    folder.mkdir()
-    rows = []
-    for number in range(SAME_DAY + SAME_MONTH + UNDATED):
-        date = "2021-05-04" if number < SAME_DAY else "2021-05"
-        row: dict[str, Any] = {"id": f"tie-{number:03d}", "title": f"Notice {number:03d}"}
-        row["body"] = SENTENCE
-        if number < SAME_DAY + SAME_MONTH:
-            row["date"] = date
-        rows.append(row)
-    lines = "\n".join(json.dumps(row) for row in rows) + "\n"
-    (folder / "notices.jsonl").write_text(lines, encoding="utf-8")
-    for number in range(TEXT_FILES):
-        text = f" date 2021-05-04\n\nTide notice {number:03d}. {SENTENCE}\n"
-        (folder / f"notice-{number:03d}.txt").write_text(text, encoding="utf-8")
-    return len(rows) + TEXT_FILES
-
-
-@pytest.fixture(scope="module")
-def tied_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """samples/ and the tied articles, indexed."""
-    root = tmp_path_factory.mktemp("ties")
-    written = write_tied_articles(root / "ties")
-    report = index_paths([SAMPLES, root / "ties"], root / "index", workers=1)
-    assert report.failed == 0 and report.added == written + 44
-    return root / "index"
 
 
 def cli_ids(index_dir: Path, query: str, sort: str, limit: int, page: int) -> tuple[int, list[str]]:
