@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from itertools import islice
 from typing import Any
 
@@ -67,7 +68,7 @@ def make_search_request(
     check_query_text(query)
     sort = sort or ("relevance" if query.strip() else "newest")
     if sort not in SORTS:
-        raise BadRequest(f"Unknown sort {sort!r}; use one of {', '.join(SORTS)}.")
+        raise BadRequest(f"unknown value {sort!r}; use one of {', '.join(SORTS)}.", "sort")
     request = SearchRequest(
         query=query,
         actor=_values("actor", actor),
@@ -79,8 +80,8 @@ def make_search_request(
         actor_op=parse_operator("actor_op", actor_op),  # type: ignore[arg-type]
         country_op=parse_operator("country_op", country_op),  # type: ignore[arg-type]
         org_op=parse_operator("org_op", org_op),  # type: ignore[arg-type]
-        since=parse_date_bound(since, upper=False) if since and since.strip() else None,
-        until=parse_date_bound(until, upper=True) if until and until.strip() else None,
+        since=parse_bound("since", since, upper=False),
+        until=parse_bound("until", until, upper=True),
         sort=sort,  # type: ignore[arg-type]
         page=parse_page(page),
         per_page=per_page or setting("per_page"),
@@ -96,11 +97,12 @@ def parse_page(page: str | int | None) -> int:
     try:
         number = int(page)
     except ValueError:
-        raise BadRequest(f"Page {page!r} is not a number; use page=1, 2, …") from None
+        raise BadRequest(f"{page!r} is not a number; use page=1, 2, …", "page") from None
     if not 1 <= number <= setting("max_page"):
         raise BadRequest(
-            f"Page {number} is out of range; use a page from 1 to {setting('max_page')}, "
-            "or narrow the search."
+            f"{number} is out of range; use a page from 1 to {setting('max_page')}, "
+            "or narrow the search.",
+            "page",
         )
     return number
 
@@ -110,27 +112,42 @@ def parse_operator(name: str, value: str | None) -> str:
     if value is None or value.strip() == "":
         return "and"
     if value.strip().lower() not in COMBINATIONS:
-        raise BadRequest(f"Unknown {name} {value!r}; use {name}=and or {name}=or.")
+        raise BadRequest(f"unknown value {value!r}; use {name}=and or {name}=or.", name)
     return value.strip().lower()
 
 
 def _values(name: str, values: Sequence[str]) -> list[str]:
     cleaned = list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
     if len(cleaned) > MAX_VALUES:
-        raise BadRequest(f"Too many {name} values ({len(cleaned)}); use at most {MAX_VALUES}.")
+        raise BadRequest(f"too many values ({len(cleaned)}); use at most {MAX_VALUES}.", name)
     return cleaned
+
+
+def parse_bound(name: str, value: str | None, *, upper: bool) -> datetime | None:
+    """The `since` or `until` moment a value stands for; None when it is empty."""
+    if not value or not value.strip():
+        return None
+    try:
+        return parse_date_bound(value, upper=upper)
+    except BadRequest as error:
+        raise BadRequest(error.message, name) from None
 
 
 def check_date_range(request: SearchRequest) -> None:
     """A range that ends before it starts is a mistake worth saying."""
     if request.since and request.until and request.since > request.until:
-        raise BadRequest("'since' is after 'until'; swap them or widen the range.")
+        raise BadRequest("it is after until; swap them or widen the range.", "since")
+
+
+def bad_query(message: str) -> BadRequest:
+    """A refusal of the query text, which the URL calls `q`."""
+    return BadRequest(message, "q")
 
 
 def check_query_text(query: str) -> None:
     """Raise BadRequest when the query text is malformed or would cost too much to run."""
     if len(query) > setting("max_query_length"):
-        raise BadRequest(
+        raise bad_query(
             f"The query is {len(query)} characters long; shorten it to at most "
             f"{setting('max_query_length')}."
         )
@@ -141,13 +158,13 @@ def check_query_text(query: str) -> None:
     words = [word for word in re.split(r"[\s()]+", outside) if word and word not in OPERATORS]
     phrases = len(PHRASE.findall(query))
     if len(words) + phrases > MAX_QUERY_TERMS:
-        raise BadRequest(
+        raise bad_query(
             f"The query has {len(words) + phrases} terms; use at most {MAX_QUERY_TERMS}."
         )
     check_wildcards(words)
     check_fuzzy(outside)
     if RANGE.search(outside):
-        raise BadRequest(
+        raise bad_query(
             "Ranges ([a TO z]) are not supported in the query; "
             "use the since and until fields for dates."
         )
@@ -157,7 +174,7 @@ def check_query_text(query: str) -> None:
 def check_syntax(text: str) -> None:
     """Reject what Whoosh would silently misread: unbalanced brackets or quotes, lone operators."""
     if text.count('"') % 2:
-        raise BadRequest(
+        raise bad_query(
             'The query has an unmatched quote ("); close the phrase or remove the quote.'
         )
     depth = deepest = 0
@@ -165,16 +182,16 @@ def check_syntax(text: str) -> None:
         depth += {"(": 1, ")": -1}.get(char, 0)
         deepest = max(deepest, depth)
         if depth < 0:
-            raise BadRequest("The query closes a bracket it never opened; remove the extra ')'.")
+            raise bad_query("The query closes a bracket it never opened; remove the extra ')'.")
     if depth:
-        raise BadRequest("The query opens a bracket it never closes; add ')' or remove the '('.")
+        raise bad_query("The query opens a bracket it never closes; add ')' or remove the '('.")
     if deepest > MAX_NESTING:
-        raise BadRequest(
+        raise bad_query(
             f"The query nests brackets {deepest} deep; use at most {MAX_NESTING} levels."
         )
     words = text.split()
     if words[-1] in ("AND", "OR", "NOT") or words[0] in ("AND", "OR"):
-        raise BadRequest(
+        raise bad_query(
             f"The query starts or ends with an operator in {text!r}; add a word to it."
         )
 
@@ -183,13 +200,13 @@ def check_wildcards(words: list[str]) -> None:
     """A few wildcards, each after a literal prefix (`coff*`, never `*`, `*ee` or `?`)."""
     wild = [word.split(":", 1)[-1] for word in words if WILDCARD.search(word)]
     if len(wild) > MAX_WILDCARD_TERMS:
-        raise BadRequest(
+        raise bad_query(
             f"The query has {len(wild)} wildcard terms; use at most {MAX_WILDCARD_TERMS}."
         )
     for word in wild:
         prefix = WILDCARD.split(word.lstrip("+-"), 1)[0]
         if len(prefix) < MIN_WILDCARD_PREFIX:
-            raise BadRequest(
+            raise bad_query(
                 f"The wildcard {word!r} needs at least {MIN_WILDCARD_PREFIX} letters before "
                 "its first * or ?, like coff*; to list everything, leave the query empty."
             )
@@ -200,7 +217,7 @@ def check_fuzzy(text: str) -> None:
     for match in FUZZY.finditer(text):
         distance = int(match.group(1)) if match.group(1) else 1
         if distance > MAX_FUZZY_DISTANCE:
-            raise BadRequest(
+            raise bad_query(
                 f"A fuzzy term allows {distance} edits; use at most ~{MAX_FUZZY_DISTANCE}."
             )
 
@@ -209,7 +226,7 @@ def check_fields(text: str) -> None:
     """Only the text and entity fields can be searched by name (`title:oil`)."""
     for match in FIELD_PREFIX.finditer(text):
         if match.group(1) in INTERNAL_FIELDS:
-            raise BadRequest(
+            raise bad_query(
                 f"The field {match.group(1)!r} cannot be searched; use title: or body:, "
                 "or the actor, country and org filters."
             )
@@ -224,7 +241,7 @@ def parse_query(text: str, schema: Any) -> whoosh_query.Query:
     try:
         return parser.parse(text)
     except Exception as error:  # Whoosh raises assorted types for odd input
-        raise BadRequest(f"Cannot understand the query {text!r}: {error}") from None
+        raise bad_query(f"Cannot understand the query {text!r}: {error}") from None
 
 
 def check_expansions(text_query: Any, reader: Any) -> None:
@@ -236,7 +253,7 @@ def check_expansions(text_query: Any, reader: Any) -> None:
             expanded += sum(1 for _ in islice(leaf.expanded_terms(reader), MAX_EXPANDED_TERMS))
             if expanded >= MAX_EXPANDED_TERMS:
                 word = str(leaf).split(":", 1)[-1]  # the user's term, without its field
-                raise BadRequest(
+                raise bad_query(
                     f"The wildcard or fuzzy term {word!r} matches too many words "
                     f"(more than {MAX_EXPANDED_TERMS}); add letters before the * or ?."
                 )

@@ -55,7 +55,7 @@ def search_api() -> Any:
 @blueprint.route("/export.<any(csv, jsonl):export_format>")
 def export(export_format: str) -> Any:
     """Every match as CSV or JSON Lines, in the page's order, streamed."""
-    search_request = request_from_args(request.args, current_app.config["PER_PAGE"])
+    search_request = request_from_args(request.args, current_app.config["PER_PAGE"], page=None)
     total, hits = export_hits(search_index(), search_request)
     return export_response(total, hits, export_format)
 
