@@ -18,6 +18,7 @@ from search.errors import NewsarchiveError
 from search.models import IndexReport, SearchPage
 from search.render import EXPORT_FORMATS
 
+EMPTY_ARCHIVE = "The archive is empty: add articles with `newsarchive index PATH`."
 INDEX_DIR_OPTION = click.option(
     "--index-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -201,6 +202,8 @@ def print_page(page: SearchPage) -> None:
     for name in ("actor", "country", "org"):
         top = ", ".join(f"{v.value} ({v.count})" for v in page.facets[name][:6])
         click.echo(f"{name:>8}: {top or '-'}")
+    if page.archive_total == 0:
+        click.echo(EMPTY_ARCHIVE, err=True)
 
 
 def terminal_snippet(snippet: str) -> str:
@@ -287,6 +290,8 @@ def stats(as_json: bool, index_dir: Path | None) -> None:
     if as_json:
         click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
         return
+    if numbers["articles"] == 0:
+        click.echo(EMPTY_ARCHIVE, err=True)
     click.echo(f"articles: {numbers['articles']:,}  ({numbers['undated']:,} undated)")
     click.echo(f"dates:    {numbers['first_date'] or '-'} to {numbers['last_date'] or '-'}")
     for key in ("actors", "countries", "orgs"):

@@ -72,6 +72,12 @@ class FacetColumn:
         return {self.values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
 
 
+def empty_column() -> FacetColumn:
+    """A facet column without values."""
+    empty = np.zeros(0, dtype=np.int64)
+    return FacetColumn([], empty, empty)
+
+
 def build_column(reader: Any, field: str) -> FacetColumn:
     """Read a facet field's postings once into a FacetColumn, segment by segment."""
     found: dict[str, list[np.ndarray]] = {}
@@ -79,8 +85,7 @@ def build_column(reader: Any, field: str) -> FacetColumn:
         for value, documents in field_postings(segment, field):
             found.setdefault(value, []).append(documents + offset)
     if not found:
-        empty = np.zeros(0, dtype=np.int64)
-        return FacetColumn([], empty, empty)
+        return empty_column()
     values = sorted(found)
     parts = [np.concatenate(found[value]) for value in values]
     documents = np.concatenate(parts)
@@ -107,6 +112,9 @@ class ArchiveArrays:
 def build_arrays(reader: Any) -> ArchiveArrays:
     """Read every facet's column and the date columns of a reader."""
     size = reader.doc_count_all()
+    if size == 0:  # an index with no segments has no columns either: an empty archive
+        columns = {name: empty_column() for name in FACET_FIELDS}
+        return ArchiveArrays(columns, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool))
     timestamps = np.fromiter(iter(reader.column_reader("timestamp")), dtype=np.int64, count=size)
     dated = np.fromiter(iter(reader.column_reader("dated")), dtype=np.int64, count=size) == 1
     columns = {name: build_column(reader, field) for name, field in FACET_FIELDS.items()}

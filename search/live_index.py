@@ -87,7 +87,10 @@ class SearchIndex:
             raise IndexMissing(f"no index in {self.index_dir}: run `newsarchive index PATH` first")
         local = self._local
         searcher = getattr(local, "searcher", None)
-        if searcher is None or local.generation != generation:
+        # An index without articles has no segments, and its reader no commit to compare
+        # or refresh from: it is opened again, which costs next to nothing.
+        empty = searcher is not None and searcher.doc_count_all() == 0
+        if searcher is None or local.generation != generation or empty:
             if searcher is not None:  # only this thread ever used it
                 self._untrack(searcher)
             fresh = whoosh_index.open_dir(str(generation)).searcher()

@@ -183,6 +183,7 @@ class SearchPage:
     total: int
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
+    archive_total: int  # articles in the whole archive: 0 when nothing is indexed yet
     days: list[FacetValue] = field(default_factory=list)  # when the range is one month
 
     @property

@@ -62,7 +62,7 @@ def search_version(view: IndexView, request: SearchRequest, facet_size: int) -> 
     ]
     facets = count_facets(arrays.columns, matched, facet_size)
     days = count_days(searcher, arrays, matched) if spans_one_month(request) else []
-    return SearchPage(request, total, hits, facets, days)
+    return SearchPage(request, total, hits, facets, searcher.doc_count(), days)
 
 
 def match_request(view: IndexView, request: SearchRequest) -> tuple[Any, Matches]:
