@@ -31,7 +31,7 @@ from search.whoosh_internals import commit_with
 
 CHUNK_SIZE = 32
 WRITER_MEMORY_MB = 1024  # postings held in memory by all writers of a new generation
-WRITER_PROCESSES = 2  # a new generation's writers: one per core
+WRITER_PROCESSES = 2  # a new generation's writers: fixed, tuned on a 2-core machine
 UPDATE_MEMORY_MB = 256  # the pool of Whoosh's writer when it updates a live index
 BULK_ADDITIONS = 2000  # new articles for a live index written in bulk from this many on
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,79}")

@@ -23,7 +23,7 @@ TAG = re.compile(r"<[^>]*>")
 
 
 def page_to_json(page: SearchPage) -> dict[str, Any]:
-    """The /api/search body, exactly as DESIGN.md specifies it."""
+    """The /api/search body: query, total, page, per_page, hits and facets, a fixed contract."""
     return {
         "query": page.request.query,
         "total": page.total,

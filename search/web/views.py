@@ -48,7 +48,7 @@ def search_page() -> Any:
 
 @blueprint.route("/api/search")
 def search_api() -> Any:
-    """The search as JSON, in the shape DESIGN.md fixes."""
+    """The search as JSON: the contract render.page_to_json writes."""
     return jsonify(page_to_json(run_search_from_args()))
 
 
