@@ -41,6 +41,13 @@ def dispatched(web: Any, path: str, params: dict[str, str]) -> Any:
         return app.full_dispatch_request()
 
 
+def streamed_export(web: Any, path: str, params: dict[str, str]) -> Any:
+    """An export's response, checked to be a success the app streams rather than builds."""
+    response = web.get(path, query_string=params)
+    assert response.status_code == 200 and dispatched(web, path, params).is_streamed
+    return response
+
+
 def searched_ids(web: Any, params: dict[str, str]) -> list[str]:
     """The ids of every match, page by page through /api/search."""
     first = web.get("/api/search", query_string=params).get_json()
@@ -56,8 +63,7 @@ def searched_ids(web: Any, params: dict[str, str]) -> list[str]:
 def test_jsonl_export_holds_every_match_once_in_the_search_order(
     web: Any, params: dict[str, str]
 ) -> None:
-    response = web.get("/export.jsonl", query_string=params)
-    assert response.status_code == 200 and dispatched(web, "/export.jsonl", params).is_streamed
+    response = streamed_export(web, "/export.jsonl", params)
     assert response.mimetype == "application/jsonl"
     rows = [json.loads(line) for line in response.get_data(as_text=True).splitlines()]
     ids = searched_ids(web, params)
@@ -71,8 +77,7 @@ def test_jsonl_export_holds_every_match_once_in_the_search_order(
 def test_csv_export_holds_every_match_once_in_the_search_order(
     web: Any, params: dict[str, str]
 ) -> None:
-    response = web.get("/export.csv", query_string=params)
-    assert response.status_code == 200 and dispatched(web, "/export.csv", params).is_streamed
+    response = streamed_export(web, "/export.csv", params)
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["id", "title", "date", "actors", "countries", "orgs", "url", "snippet"]
     assert [row[0] for row in rows[1:]] == searched_ids(web, params)
