@@ -29,7 +29,7 @@ PINNED_WHOOSH = "2.7.5"  # whoosh-reloaded, as pyproject.toml pins it (a test co
 # Owner (a module, class or function, by dotted path) -> the private names used of it.
 # A class's names are its attributes and the attributes its methods read or set.
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "whoosh.codec.whoosh3": ("LENGTHS_COLUMN", "_lenfield", "W3LeafMatcher", "W3FieldWriter"),
+    "whoosh.codec.whoosh3": ("LENGTHS_COLUMN", "_lenfield"),
     "whoosh.codec.whoosh3.W3FieldWriter": ("_postwriter",),
     "whoosh.codec.whoosh3.W3PostingsWriter": (
         "_blocklimit",
@@ -51,7 +51,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "whoosh.codec.whoosh3.W3TermsReader": ("_postfile", "_codec"),
     "whoosh.codec.whoosh3.W3PerDocReader": ("_cached_reader",),
     "whoosh.matching.wrappers.FilterMatcher": ("_ids",),
-    "whoosh.reading.SegmentReader": ("_terms", "_perdoc", "_codec"),
+    "whoosh.reading.SegmentReader": ("_terms", "_perdoc"),
     "whoosh.query.terms.MultiTerm": ("_btexts",),
     "whoosh.writing.SegmentWriter": (
         "_added",
