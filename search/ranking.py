@@ -102,8 +102,10 @@ def first_in_order(candidates: np.ndarray, keys: np.ndarray, count: int) -> np.n
     at most the count-th smallest. The ties at that cut are all kept and sorted, never
     picked among (a partition alone would pick arbitrary ones).
     """
+    if count <= 0:
+        return candidates[:0]
     if count < len(candidates):
-        cut = np.partition(keys, count - 1)[count - 1] if count > 0 else -np.inf
+        cut = np.partition(keys, count - 1)[count - 1]
         keep = keys <= cut
         candidates, keys = candidates[keep], keys[keep]
     return candidates[np.lexsort((candidates, keys))[:count]]
