@@ -26,7 +26,7 @@ from search.params import make_search_request
 from search.postings import FastText, simple_index
 from search.query import SearchIndex, run_search
 from search.schema import article_to_document, build_schema
-from tests.conftest import SAMPLES, count_reuters_records, need, reuters_files
+from tests.conftest import SAMPLES, count_reuters_records, reuters_files
 
 
 def documents(paths: list[Path], limit: int) -> list[dict[str, Any]]:
@@ -92,6 +92,7 @@ def lengths_of(ix: Any) -> dict[str, list[int]]:
         }
 
 
+@pytest.mark.integration
 def test_text_analysis_is_the_analyzer_chains(reuters_documents: list[dict[str, Any]]) -> None:
     schema = build_schema()
     for name in ("title", "body"):
@@ -136,10 +137,11 @@ def test_identifiers_and_keywords_are_indexed_as_whoosh_does(pieces: list[str]) 
         assert sorted(fast(value)) == sorted(schema[name].index(value)), name
 
 
+@pytest.mark.integration
 def test_an_index_written_in_bulk_holds_what_whoosh_writes(
     tmp_path: Path, reuters_documents: list[dict[str, Any]]
 ) -> None:
-    docs = reuters_documents[:1500] + documents([need(SAMPLES)], 50)
+    docs = reuters_documents[:1500] + documents([SAMPLES], 50)
     ours = bulk_written(tmp_path / "bulk", docs)
     theirs = whoosh_written(tmp_path / "whoosh", docs)
     assert postings_of(ours) == postings_of(theirs)
@@ -150,6 +152,7 @@ def test_an_index_written_in_bulk_holds_what_whoosh_writes(
             assert list(mine.column_reader(column)) == list(reference.column_reader(column))
 
 
+@pytest.mark.integration
 def test_parallel_writers_and_small_budgets_give_segments_with_the_same_content(
     tmp_path: Path, reuters_documents: list[dict[str, Any]]
 ) -> None:
@@ -170,6 +173,7 @@ def test_parallel_writers_and_small_budgets_give_segments_with_the_same_content(
     assert [d["id"] for d in stored_of(ours)] == [d["id"] for d in reuters_documents]
 
 
+@pytest.mark.integration
 def test_a_failing_writer_process_fails_the_write_and_commits_nothing(
     tmp_path: Path, reuters_documents: list[dict[str, Any]]
 ) -> None:
@@ -185,7 +189,7 @@ def test_a_failing_writer_process_fails_the_write_and_commits_nothing(
 
 
 def test_bulk_writer_takes_documents_one_by_one_like_whoosh(tmp_path: Path) -> None:
-    docs = documents([need(SAMPLES)], 20)
+    docs = documents([SAMPLES], 20)
     ix = whoosh_index.create_in(tmp_path, build_schema())
     writer = BulkSegmentWriter(ix)
     for doc in docs:
@@ -202,6 +206,7 @@ def test_bulk_writer_takes_documents_one_by_one_like_whoosh(tmp_path: Path) -> N
         ]
 
 
+@pytest.mark.integration
 def test_many_new_articles_join_a_live_index_in_bulk_beside_replaced_ones(tmp_path: Path) -> None:
     files = reuters_files()
     notes = tmp_path / "notes.jsonl"
