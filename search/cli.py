@@ -25,8 +25,18 @@ INDEX_DIR_OPTION = click.option(
 )
 
 
+class NewsarchiveCommand(click.Command):
+    """A command that checks every setting before it starts, after its help and eager options."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        config.check_settings()
+        return super().invoke(ctx)
+
+
 class NewsarchiveGroup(click.Group):
     """A click group that shows our errors as click's one-line errors."""
+
+    command_class = NewsarchiveCommand
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -203,6 +213,14 @@ def terminal_snippet(snippet: str) -> str:
     help="Server processes sharing the port; each does up to one core of Python work.",
 )
 @INDEX_DIR_OPTION
+@click.option(
+    "--help-settings",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=lambda ctx, _, wanted: print_settings(ctx) if wanted else None,
+    help="Show the NEWSARCHIVE_* settings with their defaults and exit.",
+)
 def serve(host: str, port: int, threads: int, workers: int, index_dir: Path | None) -> None:
     """Serve the web UI and JSON API with a production WSGI server (waitress)."""
     from search.web.serving import serve_app
@@ -211,6 +229,12 @@ def serve(host: str, port: int, threads: int, workers: int, index_dir: Path | No
     processes = f", {workers} worker processes" if workers > 1 else ""
     click.echo(f"Serving newsarchive on http://{host}:{port}/{processes}  (Ctrl+C to stop)")
     serve_app(app, host, port, threads, workers)
+
+
+def print_settings(ctx: click.Context) -> None:
+    """Print the settings table (variable, default, values, meaning) and exit."""
+    click.echo(config.settings_table())
+    ctx.exit()
 
 
 def serving_app(index_dir: Path) -> Any:
