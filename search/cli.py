@@ -117,10 +117,12 @@ def summary_line(report: IndexReport, rebuild: bool) -> str:
     verb = "Rebuilt the index" if rebuild else "Indexed"
     # Every record read is accounted for: it is in the index now, or listed above as failed.
     in_index = report.added + report.updated + report.unchanged
+    # Articles an edited file no longer holds are gone from the index, not records seen.
+    removed = f", {report.removed:,} removed" if report.removed else ""
     return (
         f"{verb}: {report.seen:,} records seen = {in_index:,} indexed + {report.failed:,} failed,"
         f" in {report.seconds:.1f} s: {report.added:,} added, {report.updated:,} updated,"
-        f" {report.unchanged:,} unchanged, {report.failed:,} failed"
+        f" {report.unchanged:,} unchanged, {report.failed:,} failed{removed}"
         f" ({len(report.warnings):,} notes; entities of {report.cached:,} from the cache)."
     )
 

@@ -19,7 +19,8 @@ from bench.replica import (
 )
 from search.cache import CACHE_FILE, ExtractionCache
 from search.dates import parse_date
-from search.indexer import index_paths, make_article_id
+from search.identity import make_article_id
+from search.indexer import index_paths
 from search.ingest import read_paths
 from search.params import make_search_request
 from search.query import SearchIndex, run_search

@@ -19,7 +19,8 @@ from whoosh.writing import SegmentWriter
 
 from search import dates
 from search.bulkwrite import BulkSegmentWriter, write_generation
-from search.indexer import BULK_ADDITIONS, build_article, index_paths, make_article_id
+from search.identity import make_article_id
+from search.indexer import BULK_ADDITIONS, build_article, index_paths
 from search.ingest import read_paths
 from search.models import IndexReport, RawArticle
 from search.params import make_search_request
