@@ -1,8 +1,15 @@
-"""Score the entity extractor against the editors' labels of Reuters-21578.
+"""Score the entity extractor against editors' labels: Reuters-21578, or JSON Lines.
 
-Run with `python -m bench.entities --reuters DIR [--json] [--limit N] [--workers N]`.
+Run with `python -m bench.entities --reuters DIR [--split dev|check|all] [--json]
+[--limit N] [--workers N]`, or `python -m bench.entities --jsonl FILE [--split ...]`.
 
-It reads every reut2-*.sgm file in DIR with the project's own reader, extracts the
+A dev/check split keeps tuning honest: tune on `dev`, report `check` beside it.
+Reuters: dev is reut2-000..005, check reut2-006..010 (`all`, the default, reads every
+reut2-*.sgm in DIR). JSON Lines: articles are split by year in alternate pairs of
+years, dev holding 2005, 2009, 2013 (and 2004, 2008, 2012), check 2007, 2011, 2015 (and
+2006, 2010, 2014), so that both parts span the whole period; undated records are dev.
+
+Reuters mode reads every file with the project's own reader, extracts the
 entities of every article exactly as `newsarchive index` does (same workers, no
 cache), and prints:
 
@@ -23,8 +30,22 @@ cache), and prints:
 - articles per second of extraction and name resolution over the archive, as
   `newsarchive index` does them (reading the files is not timed).
 
+JSON Lines mode reads records with a `labels` object (`countries`, `people`, `orgs`:
+full names, as Wikinews' editors give them) and scores them leniently, as the
+project's acceptance checks do: an actor value matches a labelled person if equal or
+with the same last word; an org value matches a labelled organisation if equal, if one
+holds the other as whole words, or if one is the other's initials; countries are
+compared as canonical names (the gazetteer reads the labels). Labels that name what an
+article is *about* are incomplete, so only recall is printed for people and
+organisations, unless `--complete-labels` says every name in the text is labelled
+(then precision too).
+
+Both modes print the share of actor values that look like person names (capitalised
+words, lower-case particles only inside, no digits or symbols, no company suffix); a
+low share means facet values that are not people.
+
 The last line is one JSON object: country_f1, country_precision, country_recall,
-people_recall, org_recall, docs_per_s (and the counts behind them).
+people_recall, org_recall, person_like_share, docs_per_s (and the counts behind them).
 """
 
 from __future__ import annotations
@@ -32,6 +53,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import sys
 import time
@@ -76,6 +98,12 @@ REUTERS_ORGS = {
     "gatt": ["GATT", "General Agreement on Tariffs and Trade"],
 }  # fmt: skip
 SMALL_WORDS = {"of", "the", "for", "and", "on", "in", "de", "des", "du", "la", "le", "&"}
+REUTERS_SPLIT = {"dev": range(0, 6), "check": range(6, 11)}
+# Inside a person's name, lower-case words are particles ("Ursula von der Leyen").
+NAME_WORD = re.compile(r"[A-ZÀ-ÞĀ-Ž][\w'’.-]*|[A-Z]\.")
+NAME_PARTICLE = re.compile(r"[a-z]{1,4}|[a-z]{1,3}['’]")
+COMPANY_WORDS = {"Inc", "Corp", "Co", "Ltd", "Plc", "PLC", "LLC", "AG", "SA", "NV", "Group",
+                 "Bank", "Party", "Ministry", "University", "Council", "Committee"}  # fmt: skip
 
 
 def cpu_seconds() -> float:
@@ -134,53 +162,154 @@ def resolve_names(articles: list[RawArticle], found: list[Entities]) -> list[Ent
     return [resolver.resolve(e, a.title) for a, e in pairs]
 
 
-def read_articles(directory: Path, limit: int | None) -> list[RawArticle]:
+def read_articles(directory: Path, limit: int | None, split: str = "all") -> list[RawArticle]:
+    """The Reuters articles of DIR's reut2-*.sgm files in the split asked for."""
     files = sorted(directory.glob("reut2-*.sgm"))
+    if split != "all":
+        files = [f for f in files if int(f.stem.split("-")[-1]) in REUTERS_SPLIT[split]]
     if not files:
-        sys.exit(f"error: no reut2-*.sgm files in {directory}")
+        sys.exit(f"error: no reut2-*.sgm files of the {split} split in {directory}")
     articles = [r for r in read_paths(files) if isinstance(r, RawArticle)]
     return articles[:limit] if limit else articles
 
 
+def read_labelled(path: Path, limit: int | None, split: str = "all") -> list[RawArticle]:
+    """The records of a JSON Lines file (gzipped or not) that carry a `labels` object."""
+    if not path.is_file():
+        sys.exit(f"error: no file {path}")
+    records = [r for r in read_paths([path]) if isinstance(r, RawArticle)]
+    labelled = [r for r in records if isinstance(r.extra.get("labels"), dict)]
+    if not labelled:
+        sys.exit(f"error: no record of {path} has a labels object")
+    chosen = [r for r in labelled if split == "all" or year_split(r.date_text) == split]
+    return chosen[:limit] if limit else chosen
+
+
+def year_split(date_text: str) -> str:
+    """dev or check by the year in a date: alternate pairs of years (2004-05 dev, 2006-07
+    check, ...), so that both parts span the period and neither is one era."""
+    match = re.search(r"\b(1[89]\d\d|20\d\d)\b", date_text)
+    if not match:
+        return "dev"
+    return "dev" if int(match.group(1)) // 2 % 2 == 0 else "check"
+
+
+def looks_like_person(value: str) -> bool:
+    """Whether a facet value is shaped like a person's name (not whether it is one)."""
+    words = value.split()
+    if not 1 <= len(words) <= 5 or any(c.isdigit() for c in value):
+        return False
+    if words[-1].rstrip(".") in COMPANY_WORDS or not NAME_WORD.fullmatch(words[0]):
+        return False
+    inner_ok = all(NAME_WORD.fullmatch(w) or NAME_PARTICLE.fullmatch(w) for w in words[1:-1])
+    return inner_ok and bool(NAME_WORD.fullmatch(words[-1])) and not value.isupper()
+
+
+def same_person(gold: str, value: str) -> bool:
+    """The lenient rule: equal, or the same last word (accents, case and hyphens aside)."""
+    gold_words = fold(gold).replace("-", " ").split()
+    value_words = fold(value).replace("-", " ").split()
+    return bool(gold_words and value_words) and gold_words[-1] == value_words[-1]
+
+
+def same_org(gold: str, value: str) -> bool:
+    """The lenient rule: equal, one holds the other as whole words, or one is the other's
+    initials."""
+    a, b = fold(gold).replace(".", ""), fold(value).replace(".", "")
+    if not a or not b:
+        return False
+    if a == b or f" {a} " in f" {b} " or f" {b} " in f" {a} ":
+        return True
+    return (" " in a and initials(gold) == b.replace(" ", "")) or (
+        " " in b and initials(value) == a.replace(" ", "")
+    )
+
+
+def country_scores(pairs: list[tuple[set[str], set[str]]]) -> dict[str, Any]:
+    """Micro precision, recall and F1 over (labelled, predicted) country sets."""
+    tp = sum(len(labels & predicted) for labels, predicted in pairs)
+    fp = sum(len(predicted - labels) for labels, predicted in pairs)
+    fn = sum(len(labels - predicted) for labels, predicted in pairs)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    missed: Counter[str] = Counter(c for labels, predicted in pairs for c in labels - predicted)
+    wrong: Counter[str] = Counter(c for labels, predicted in pairs for c in predicted - labels)
+    return {
+        "country_f1": round(f1, 4),
+        "country_precision": round(precision, 4),
+        "country_recall": round(recall, 4),
+        "country_labels": tp + fn,
+        "missed_places": missed.most_common(10),
+        "wrong_places": wrong.most_common(10),
+    }
+
+
+def person_like_share(found: list[Entities]) -> float:
+    """The share of actor values (over all articles) shaped like a person's name."""
+    values = [v for e in found for v in e.actors]
+    return round(sum(map(looks_like_person, values)) / len(values), 4) if values else 0.0
+
+
+def ratio(hit: int, total: int) -> float:
+    return round(hit / total, 4) if total else 0.0
+
+
+def score_labelled(
+    articles: list[RawArticle], found: list[Entities], complete: bool
+) -> dict[str, Any]:
+    """Scores against JSON Lines `labels`, with the lenient matching rules."""
+    pairs = []
+    counts = Counter[str]()
+    for article, entities in zip(articles, found, strict=True):
+        labels = article.extra["labels"]
+        places = {canonical_country(c) or c for c in labels.get("countries") or []}
+        pairs.append((places, set(entities.countries)))
+        for kind, gold, values, same in (
+            ("people", labels.get("people") or [], entities.actors, same_person),
+            ("orgs", labels.get("orgs") or [], entities.orgs, same_org),
+        ):
+            counts[f"{kind}_labels"] += len(gold)
+            counts[f"{kind}_hit"] += sum(any(same(g, v) for v in values) for g in gold)
+            counts[f"{kind}_values"] += len(values)
+            counts[f"{kind}_right"] += sum(any(same(g, v) for g in gold) for v in values)
+    figures = country_scores(pairs)
+    figures["people_recall"] = ratio(counts["people_hit"], counts["people_labels"])
+    figures["org_recall"] = ratio(counts["orgs_hit"], counts["orgs_labels"])
+    if complete:
+        figures["people_precision"] = ratio(counts["people_right"], counts["people_values"])
+        figures["org_precision"] = ratio(counts["orgs_right"], counts["orgs_values"])
+    figures["people_labels"], figures["org_labels"] = counts["people_labels"], counts["orgs_labels"]
+    return figures
+
+
 def score(articles: list[RawArticle], found: list[Entities]) -> dict[str, Any]:
-    tp = fp = fn = 0
+    """Scores against Reuters' PLACES, PEOPLE (surnames) and ORGS (codes) labels."""
+    pairs = []
     people = people_hit = orgs = orgs_hit = 0
-    missed_places: Counter[str] = Counter()
-    wrong_places: Counter[str] = Counter()
     for article, entities in zip(articles, found, strict=True):
         labels = {name for code in article.extra.get("places", []) if (name := place_name(code))}
-        predicted = set(entities.countries)
-        tp += len(labels & predicted)
-        fp += len(predicted - labels)
-        fn += len(labels - predicted)
-        missed_places.update(labels - predicted)
-        wrong_places.update(predicted - labels)
+        pairs.append((labels, set(entities.countries)))
         for label in article.extra.get("people", []):
             people += 1
             people_hit += person_found(label, entities.actors)
         for label in article.extra.get("orgs", []):
             orgs += 1
             orgs_hit += org_found(label, entities.orgs)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "country_f1": round(f1, 4),
-        "country_precision": round(precision, 4),
-        "country_recall": round(recall, 4),
-        "people_recall": round(people_hit / people, 4) if people else 0.0,
-        "org_recall": round(orgs_hit / orgs, 4) if orgs else 0.0,
-        "people_labels": people,
-        "org_labels": orgs,
-        "country_labels": tp + fn,
-        "missed_places": missed_places.most_common(10),
-        "wrong_places": wrong_places.most_common(10),
-    }
+    figures = country_scores(pairs)
+    figures["people_recall"] = ratio(people_hit, people)
+    figures["org_recall"] = ratio(orgs_hit, orgs)
+    figures["people_labels"], figures["org_labels"] = people, orgs
+    return figures
 
 
 def print_misses(articles: list[RawArticle], found: list[Entities]) -> None:
     """Each labelled person and organisation not found, with what was found instead."""
     for article, entities in zip(articles, found, strict=True):
+        labels = article.extra.get("labels")
+        if isinstance(labels, dict):
+            print_labelled_misses(article, entities, labels)
+            continue
         for label in article.extra.get("people", []):
             if not person_found(label, entities.actors):
                 print(f"person {label!r} in {article.source_id}: {entities.actors}")
@@ -189,9 +318,29 @@ def print_misses(articles: list[RawArticle], found: list[Entities]) -> None:
                 print(f"org {label!r} in {article.source_id}: {entities.orgs}")
 
 
+def print_labelled_misses(article: RawArticle, entities: Entities, labels: dict) -> None:
+    """Each labelled name and country of a JSON Lines record not found, and what was."""
+    for gold in labels.get("people") or []:
+        if not any(same_person(gold, v) for v in entities.actors):
+            print(f"person {gold!r} in {article.source_id}: {entities.actors}")
+    for gold in labels.get("orgs") or []:
+        if not any(same_org(gold, v) for v in entities.orgs):
+            print(f"org {gold!r} in {article.source_id}: {entities.orgs}")
+    places = {canonical_country(c) or c for c in labels.get("countries") or []}
+    if places != set(entities.countries):
+        print(f"countries of {article.source_id}: labelled {sorted(places)}, "
+              f"found {entities.countries}")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--reuters", type=Path, required=True, help="folder of reut2-*.sgm")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--reuters", type=Path, help="folder of reut2-*.sgm")
+    source.add_argument("--jsonl", type=Path, help="JSON Lines file with a labels object")
+    parser.add_argument("--split", choices=("dev", "check", "all"), default="all",
+                        help="dev or check part (see the module's help), or all")  # fmt: skip
+    parser.add_argument("--complete-labels", action="store_true",
+                        help="every name is labelled: print precision too")  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print only the JSON line")
     parser.add_argument("--limit", type=int, help="score only the first N articles")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
@@ -199,14 +348,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--misses", action="store_true", help="print each missed label")
     args = parser.parse_args(argv)
 
-    articles = read_articles(args.reuters, args.limit)
+    if args.reuters:
+        articles = read_articles(args.reuters, args.limit, args.split)
+    else:
+        articles = read_labelled(args.jsonl, args.limit, args.split)
     texts = [
         extraction_input(a.title, a.body, a.dateline, parse_date(a.date_text)) for a in articles
     ]
     started, cpu_before = time.perf_counter(), cpu_seconds()
     found = resolve_names(articles, extract_all(texts, args.workers))
     seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu_before
-    figures = score(articles, found)
+    if args.reuters:
+        figures = score(articles, found)
+    else:
+        figures = score_labelled(articles, found, args.complete_labels)
+    figures["person_like_share"] = person_like_share(found)
+    figures["split"] = args.split
     figures["docs"] = len(articles)
     figures["seconds"] = round(seconds, 2)
     figures["docs_per_s"] = round(len(articles) / seconds, 1)
@@ -222,6 +379,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"people recall       {figures['people_recall']:.3f}  "
               f"({figures['people_labels']} labels)")  # fmt: skip
         print(f"org recall          {figures['org_recall']:.3f}  ({figures['org_labels']} labels)")
+        if "people_precision" in figures:
+            print(f"people precision    {figures['people_precision']:.3f}")
+            print(f"org precision       {figures['org_precision']:.3f}")
+        print(f"person-like actors  {figures['person_like_share']:.3f}")
         load = os.getloadavg()[0]
         print(f"articles per second {figures['docs_per_s']:.1f}  "
               f"({figures['docs_per_cpu_s']:.1f} per CPU-second, load {load:.1f})")  # fmt: skip
