@@ -14,7 +14,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from search.cache import ExtractionCache, cache_key
-from search.indexer import build_article, make_article_id, text_of
+from search.identity import make_article_id
+from search.indexer import build_article, text_of
 from search.ingest import read_paths
 from search.models import Article, Entities, IndexReport, RawArticle
 

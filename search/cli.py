@@ -27,8 +27,18 @@ INDEX_DIR_OPTION = click.option(
 )
 
 
+class NewsarchiveCommand(click.Command):
+    """A command that checks every setting before it starts, after its help and eager options."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        config.check_settings()
+        return super().invoke(ctx)
+
+
 class NewsarchiveGroup(click.Group):
     """A click group that shows our errors as click's one-line errors."""
+
+    command_class = NewsarchiveCommand
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -109,10 +119,12 @@ def summary_line(report: IndexReport, rebuild: bool) -> str:
     verb = "Rebuilt the index" if rebuild else "Indexed"
     # Every record read is accounted for: it is in the index now, or listed above as failed.
     in_index = report.added + report.updated + report.unchanged
+    # Articles an edited file no longer holds are gone from the index, not records seen.
+    removed = f", {report.removed:,} removed" if report.removed else ""
     return (
         f"{verb}: {report.seen:,} records seen = {in_index:,} indexed + {report.failed:,} failed,"
         f" in {report.seconds:.1f} s: {report.added:,} added, {report.updated:,} updated,"
-        f" {report.unchanged:,} unchanged, {report.failed:,} failed"
+        f" {report.unchanged:,} unchanged, {report.failed:,} failed{removed}"
         f" ({len(report.warnings):,} notes; entities of {report.cached:,} from the cache)."
     )
 
@@ -257,6 +269,14 @@ def export(
     help="Server processes sharing the port; each does up to one core of Python work.",
 )
 @INDEX_DIR_OPTION
+@click.option(
+    "--help-settings",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=lambda ctx, _, wanted: print_settings(ctx) if wanted else None,
+    help="Show the NEWSARCHIVE_* settings with their defaults and exit.",
+)
 def serve(host: str, port: int, threads: int, workers: int, index_dir: Path | None) -> None:
     """Serve the web UI and JSON API with a production WSGI server (waitress)."""
     from search.web.serving import serve_app
@@ -265,6 +285,12 @@ def serve(host: str, port: int, threads: int, workers: int, index_dir: Path | No
     processes = f", {workers} worker processes" if workers > 1 else ""
     click.echo(f"Serving newsarchive on http://{host}:{port}/{processes}  (Ctrl+C to stop)")
     serve_app(app, host, port, threads, workers)
+
+
+def print_settings(ctx: click.Context) -> None:
+    """Print the settings table (variable, default, values, meaning) and exit."""
+    click.echo(config.settings_table())
+    ctx.exit()
 
 
 def serving_app(index_dir: Path) -> Any:

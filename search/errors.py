@@ -60,3 +60,9 @@ class InputError(NewsarchiveError):
     """A file or record cannot be read; readers turn it into a RecordError."""
 
     status = 400
+
+
+class SettingError(NewsarchiveError):
+    """A NEWSARCHIVE_* setting holds a value that cannot be used."""
+
+    status = 500

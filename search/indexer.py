@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import multiprocessing
 import os
-import re
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator
 from functools import partial
 from pathlib import Path
@@ -19,9 +17,10 @@ from whoosh import index as whoosh_index
 from search import dates
 from search.bulkwrite import die_with_parent, write_generation, write_segments
 from search.cache import CACHE_FILE, ExtractionCache, cache_key
-from search.entities import EXTRACTOR_VERSION, ArticleText, extract_entities, extraction_input
+from search.entities import ArticleText, extract_entities, extraction_input
 from search.entities.aliases import ALIASES_FILE, Aliases, default_aliases, load_aliases
 from search.entities.archive import ArchiveResolver, NameTable
+from search.identity import RunIds, SourceFiles, hash_content
 from search.ingest import read_paths
 from search.ingest.text import title_from_body
 from search.layout import current_generation, make_current, new_generation, writer_lock
@@ -34,7 +33,6 @@ WRITER_MEMORY_MB = 1024  # postings held in memory by all writers of a new gener
 WRITER_PROCESSES = 2  # a new generation's writers: fixed, tuned on a 2-core machine
 UPDATE_MEMORY_MB = 256  # the pool of Whoosh's writer when it updates a live index
 BULK_ADDITIONS = 2000  # new articles for a live index written in bulk from this many on
-SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,79}")
 NAMES_FILE = "names.json"  # the archive's name counts, in each generation
 ALIASES_DIGEST = "aliases.digest"  # which alias files the generation was written with
 Progress = Callable[[IndexReport], None]
@@ -67,8 +65,12 @@ def index_paths(
         target = new_generation(index_dir) if rebuild or live is None else live
         ix = previous if target == live else whoosh_index.create_in(target, build_schema())
         cache = ExtractionCache(index_dir / CACHE_FILE)
+        run, sources = RunIds(), SourceFiles.load(live)
         try:
-            pending = list(prepare_articles(read_paths(paths), known, report, rebuild=rebuild))
+            records = read_paths(paths)
+            pending = list(prepare_articles(records, known, report, run, rebuild=rebuild))
+            superseded = sources.superseded(run, known)
+            count_replacements(report, superseded, pending, known, run)
             extract_pending(pending, cache, workers, report, progress)
             names = NameTable.load(target / NAMES_FILE) if target == live else NameTable()
             defaults = default_aliases()
@@ -86,8 +88,10 @@ def index_paths(
                 progress,
                 replace=target == live,
                 known=known,
+                remove=[article_id for ids in superseded.values() for article_id in ids],
             )
             names.save(target / NAMES_FILE)
+            sources.updated(run, fresh=target != live).save(target)
             (target / ALIASES_DIGEST).write_text(aliases.digest, encoding="utf-8")
         except BaseException:
             if target != live:
@@ -120,6 +124,7 @@ def prepare_articles(
     records: Iterable[RawArticle | RecordError],
     known: dict[str, str],
     report: IndexReport,
+    run: RunIds,
     *,
     rebuild: bool = False,
 ) -> Iterator[Article]:
@@ -132,19 +137,18 @@ def prepare_articles(
     for record in records:
         if isinstance(record, RecordError):
             report.failures.append(record)
+            run.failed(record.locator)
             continue
-        article_id = make_article_id(record)
+        if not (record.title.strip() or record.body.strip()):
+            report.failures.append(RecordError(record.locator, "record has neither title nor text"))
+            run.failed(record.locator)
+            continue
+        article_id = run.assign(record)
         if article_id in first_seen:
-            other = first_seen[article_id]
-            reason = (
-                f"duplicate article id {article_id!r} (also at {other}); give records unique ids"
-            )
+            reason = duplicate_reason(record, article_id, first_seen[article_id])
             report.failures.append(RecordError(record.locator, reason))
             continue
         first_seen[article_id] = record.locator
-        if not (record.title.strip() or record.body.strip()):
-            report.failures.append(RecordError(record.locator, "record has neither title nor text"))
-            continue
         content_hash = hash_content(record)
         if known.get(article_id) == content_hash:
             report.unchanged += 1
@@ -156,6 +160,29 @@ def prepare_articles(
         else:
             report.added += 1
         yield build_article(record, article_id, content_hash, report)
+
+
+def duplicate_reason(record: RawArticle, article_id: str, other: Locator) -> str:
+    """Why a record with the id of an earlier record of the run is not indexed again."""
+    if record.source_id or record.url:
+        return f"duplicate article id {article_id!r} (also at {other}); give records unique ids"
+    return f"the same title, date and text as {other}: indexed once, from there"
+
+
+def count_replacements(
+    report: IndexReport,
+    superseded: dict[str, list[str]],
+    pending: list[Article],
+    known: Container[str],
+    run: RunIds,
+) -> None:
+    """Count an edited file's new articles as updates of the old ones they replace."""
+    added = Counter(run.file_of(a.locator.path) for a in pending if a.id not in known)
+    for path, old in superseded.items():
+        replaced = min(len(old), added[path])
+        report.added -= replaced
+        report.updated += replaced
+        report.removed += len(old) - replaced
 
 
 def extract_pending(
@@ -205,13 +232,14 @@ def write_articles(
     *,
     replace: bool,
     known: Container[str] = (),
+    remove: Iterable[str] = (),
 ) -> None:
     """Resolve each article's names and write it.
 
     A new generation is written in bulk, in parallel processes (search/bulkwrite.py).
     An update of the live index replaces changed articles with Whoosh's writer, which
-    can delete; many new articles are written beside it in bulk, and both are committed
-    together.
+    can delete (and removes the ids in `remove`); many new articles are written beside
+    it in bulk, and both are committed together.
     """
     report.stage, report.done = "writing", 0
 
@@ -237,6 +265,8 @@ def write_articles(
         updates, additions = articles, []
     writer = ix.writer(limitmb=UPDATE_MEMORY_MB, compound=False)
     try:
+        for article_id in remove:
+            writer.delete_by_term("id", article_id)
         for done, article in enumerate(updates, 1):
             writer.update_document(**to_document(article))  # a no-op delete for new articles
             written(done)
@@ -286,35 +316,6 @@ def build_article(
     )
 
 
-def make_article_id(record: RawArticle) -> str:
-    """A stable id: the source's own id, else the URL, else the file path and record number."""
-    if record.source_id and SAFE_ID.fullmatch(record.source_id):
-        return record.source_id
-    if record.source_id:
-        return "s" + _digest(record.source_id)
-    if record.url:
-        return "u" + _digest(record.url)
-    where = f"{Path(record.locator.path).resolve()}#{record.locator.record}"
-    return "f" + _digest(where)
-
-
-def hash_content(record: RawArticle) -> str:
-    """A hash of everything that shapes the indexed article, extractor version included."""
-    parts = [
-        record.title,
-        record.body,
-        record.date_text,
-        record.url,
-        record.source,
-        record.dateline,
-        record.extra,
-        EXTRACTOR_VERSION,
-    ]
-    return _digest(json.dumps(parts, sort_keys=True, default=str), length=40)
-
-
-def _digest(text: str, length: int = 16) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
 
 
 def extract_in_workers(

@@ -222,6 +222,7 @@ class IndexReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    removed: int = 0  # articles an edited file no longer holds
     failures: list[RecordError] = field(default_factory=list)
     warnings: list[RecordError] = field(default_factory=list)
     seconds: float = 0.0

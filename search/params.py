@@ -194,6 +194,17 @@ def check_syntax(text: str) -> None:
         raise bad_query(
             f"The query starts or ends with an operator in {text!r}; add a word to it."
         )
+    check_operator_pairs(PHRASE.sub(" x ", text).split())
+
+
+def check_operator_pairs(words: list[str]) -> None:
+    """Two operators in a row mean nothing ('NOT NOT', 'AND OR'), except 'AND NOT' and
+    'OR NOT'; Whoosh's parser fails on some of them with an internal error."""
+    for first, second in zip(words, words[1:], strict=False):
+        if first in OPERATORS and second in OPERATORS and second != "NOT":
+            raise bad_query(f"'{first} {second}' joins nothing; put a word between them.")
+        if first == "NOT" and second == "NOT":
+            raise bad_query("'NOT NOT' cancels itself; remove both or keep one.")
 
 
 def check_wildcards(words: list[str]) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import stages
 from bench.fts5 import Baseline, BaselineRequest, build_baseline
 from bench.replica import (
     entities_by_id,
@@ -18,7 +19,9 @@ from bench.replica import (
 )
 from search.cache import CACHE_FILE, ExtractionCache
 from search.dates import parse_date
-from search.indexer import index_paths, make_article_id
+from search.identity import make_article_id
+from search.indexer import index_paths
+from search.ingest import read_paths
 from search.live_index import SearchIndex
 from search.params import make_search_request
 from search.query import run_search
@@ -102,3 +105,15 @@ def test_baseline_facets_and_months_equal_ours(
     country = ours.facets["country"][0].value
     narrowed = run_search(samples_search, make_search_request("", country=[country]))
     assert baseline.search(BaselineRequest("", (("country", country),))).total == narrowed.total
+
+
+def test_stage_figures_cover_reading_countries_and_every_costly_query(
+    samples_index: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    figures = stages.main(["--data", str(SAMPLES), "--index-dir", str(samples_index)])
+    assert figures["records"] == len(list(read_paths([SAMPLES])))
+    assert figures["country_articles_per_s"] > 0 and figures["read_records_per_s"] > 0
+    assert figures["slowest_costly_query"] in {query[:50] for query in stages.COSTLY_QUERIES}
+    printed = capsys.readouterr().out.splitlines()
+    assert json.loads(printed[-1]) == figures
+    assert sum(" ms  " in line for line in printed) == len(stages.COSTLY_QUERIES)

@@ -21,7 +21,8 @@ from whoosh.writing import SegmentWriter
 
 from search import dates
 from search.bulkwrite import BulkSegmentWriter, write_generation
-from search.indexer import BULK_ADDITIONS, build_article, index_paths, make_article_id
+from search.identity import make_article_id
+from search.indexer import BULK_ADDITIONS, build_article, index_paths
 from search.ingest import read_paths
 from search.live_index import SearchIndex
 from search.models import IndexReport, RawArticle
@@ -123,6 +124,7 @@ def test_text_analysis_is_the_analyzer_chains(sample_documents: list[dict[str, A
     assert_same_analysis(sample_documents)
 
 
+@pytest.mark.integration
 def test_text_analysis_is_the_analyzer_chains_on_reuters(
     reuters_documents: list[dict[str, Any]],
 ) -> None:
@@ -184,6 +186,7 @@ def test_an_index_written_in_bulk_holds_what_whoosh_writes(
     assert_same_index(ours, theirs)
 
 
+@pytest.mark.integration
 def test_an_index_written_in_bulk_holds_what_whoosh_writes_on_reuters(
     tmp_path: Path, reuters_documents: list[dict[str, Any]], sample_documents: list[dict[str, Any]]
 ) -> None:
@@ -204,6 +207,7 @@ def test_parallel_writers_and_small_budgets_give_segments_with_the_same_content(
     assert_same_index(ours, theirs)
 
 
+@pytest.mark.integration
 def test_parallel_writers_on_reuters_give_the_same_postings(
     tmp_path: Path, reuters_documents: list[dict[str, Any]]
 ) -> None:
@@ -254,6 +258,7 @@ def test_bulk_writer_takes_documents_one_by_one_like_whoosh(tmp_path: Path) -> N
         ]
 
 
+@pytest.mark.integration
 def test_many_new_articles_join_a_live_index_in_bulk_beside_replaced_ones(tmp_path: Path) -> None:
     files = reuters_files()
     notes = tmp_path / "notes.jsonl"

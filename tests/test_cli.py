@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from search.cli import cli
-from tests.conftest import SEED, need
+from tests.conftest import SAMPLE_STORY, STORY_DATE, STORY_WORD
 
 
 def run(*args: str):
@@ -17,23 +17,23 @@ def run(*args: str):
 
 def test_index_then_search_json_then_stats(tmp_path: Path) -> None:
     index_dir = str(tmp_path / "index")
-    first = run("index", str(need(SEED)), "--index-dir", index_dir, "--workers", "1")
+    first = run("index", str(SAMPLE_STORY), "--index-dir", index_dir, "--workers", "1")
     assert first.exit_code == 0
     assert "1 added, 0 updated, 0 unchanged, 0 failed" in first.output
-    again = run("index", str(SEED), "--index-dir", index_dir)
+    again = run("index", str(SAMPLE_STORY), "--index-dir", index_dir)
     assert "0 added, 0 updated, 1 unchanged, 0 failed" in again.output
-    found = run("search", "Peskov", "--json", "--index-dir", index_dir)
+    found = run("search", STORY_WORD, "--json", "--index-dir", index_dir)
     data = json.loads(found.output)
-    assert data["total"] == 1 and data["hits"][0]["date"] == "2022-11-09"
-    table = run("search", "Peskov", "--country", "Russia", "--index-dir", index_dir)
-    assert "1 articles" in table.output and "2022-11-09" in table.output
+    assert data["total"] == 1 and data["hits"][0]["date"] == STORY_DATE
+    table = run("search", STORY_WORD, "--country", "Uganda", "--index-dir", index_dir)
+    assert "1 articles" in table.output and STORY_DATE in table.output
     stats = json.loads(run("stats", "--json", "--index-dir", index_dir).output)
-    assert stats["articles"] == 1 and stats["first_date"] == "2022-11-09"
+    assert stats["articles"] == 1 and stats["first_date"] == STORY_DATE
 
 
 def test_environment_variable_names_the_index(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("NEWSARCHIVE_INDEX_DIR", str(tmp_path / "env-index"))
-    assert run("index", str(need(SEED)), "--workers", "1").exit_code == 0
+    assert run("index", str(SAMPLE_STORY), "--workers", "1").exit_code == 0
     assert (tmp_path / "env-index" / "current").is_symlink()
 
 
@@ -46,9 +46,17 @@ def test_failed_records_are_listed_with_locators(tmp_path: Path) -> None:
     assert f"failed: {source}" in result.output and "line 2" in result.output
 
 
-def test_errors_are_one_line(tmp_path: Path) -> None:
+def test_a_missing_index_is_one_line_that_says_how_to_make_one(tmp_path: Path) -> None:
     missing = CliRunner().invoke(cli, ["search", "x", "--index-dir", str(tmp_path / "none")])
     assert missing.exit_code == 1
     assert missing.output.strip().count("\n") == 0 and "newsarchive index" in missing.output
-    bad = CliRunner().invoke(cli, ["search", '"open', "--index-dir", str(tmp_path / "none")])
-    assert bad.exit_code == 1 and "Traceback" not in bad.output
+
+
+def test_a_bad_query_is_one_line_that_says_what_to_change(tmp_path: Path) -> None:
+    index_dir = str(tmp_path / "index")
+    assert run("index", str(SAMPLE_STORY), "--index-dir", index_dir).exit_code == 0
+    bad = CliRunner().invoke(cli, ["search", '"open', "--index-dir", index_dir])
+    assert bad.exit_code == 1
+    assert bad.output == (
+        'Error: The query has an unmatched quote ("); close the phrase or remove the quote.\n'
+    )

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
 import pytest
 
 from search.entities.countries import (
@@ -13,16 +10,7 @@ from search.entities.countries import (
     find_countries,
     load_gazetteer,
 )
-
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-SEED = SHARED_DATA / "seed" / "000_f011afa450b4fe03.txt"
-
-
-def need(path: Path) -> Path:
-    """Skip, saying why, when the shared data is not beside the checkout."""
-    if not path.exists():
-        pytest.skip(f"{path} is absent: put the shared data in ../shared/data to run this test")
-    return path
+from tests.conftest import SEED, need
 
 
 def canonicals(text: str) -> list[str]:
@@ -141,6 +129,7 @@ def test_ambiguous_names_follow_their_context(text: str, expected: list[str]) ->
     assert canonicals(text) == expected
 
 
+@pytest.mark.integration
 def test_seed_article_countries_are_exactly_three() -> None:
     text = need(SEED).read_text(encoding="utf-8")
     mentions = find_countries(text)
@@ -174,16 +163,6 @@ def test_every_name_of_a_country_finds_that_country() -> None:
         if form.kind in {"name", "capital"} and form.canonical != "-":
             found = canonicals(f"News from {surface} today.")
             assert found[:1] == [form.canonical], surface
-
-
-def test_matching_is_fast() -> None:
-    text = need(SEED).read_text(encoding="utf-8")
-    find_countries(text)
-    start = time.perf_counter()
-    for _ in range(200):
-        find_countries(text)
-    # The seed article is about five Reuters articles long; the target is 2,000 of those a second.
-    assert (time.perf_counter() - start) / 200 < 5 / 2000
 
 
 @pytest.mark.parametrize(

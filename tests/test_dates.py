@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from search.dates import format_date, month_key, parse_date, parse_date_bound
 from search.errors import BadRequest
 from search.models import ParsedDate
+from tests.conftest import reuters_files
 
-REUTERS = Path(__file__).resolve().parents[2] / "shared" / "data" / "reuters21578"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 GARBLED_REUTERS = "31-MAR-1987 605:12:19.12"
 
@@ -25,12 +24,9 @@ def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: 
 
 def reuters_dates() -> list[str]:
     """Every <DATE> of the Reuters-21578 files, read with a plain regex, not our reader."""
-    files = sorted(REUTERS.glob("reut2-*.sgm"))
-    if not files:
-        pytest.skip(f"no reut2-*.sgm in {REUTERS}: put the shared data in ../shared/data")
     return [
         match.decode("latin-1")
-        for path in files
+        for path in reuters_files()
         for match in re.findall(rb"<DATE>([^<]*)</DATE>", path.read_bytes())
     ]
 
@@ -200,6 +196,7 @@ def test_shown_at_its_precision(text: str, shown: str | None, bucket: str) -> No
     assert (format_date(parsed), month_key(parsed)) == (shown, bucket)
 
 
+@pytest.mark.integration
 def test_every_reuters_date_is_read_as_1987() -> None:
     parsed = [parse_date(text, now=NOW) for text in reuters_dates()]
     assert len(parsed) > 10_000
@@ -208,10 +205,3 @@ def test_every_reuters_date_is_read_as_1987() -> None:
     # Only a garbled time may cost precision, and then the reason says so.
     assert {p.precision for p in parsed if p.reason is None} == {"time"}
     assert all(p.precision == "day" and "kept the day" in p.reason for p in parsed if p.reason)
-
-
-def test_garbled_reuters_date_in_the_data_keeps_its_day() -> None:
-    if GARBLED_REUTERS not in reuters_dates():
-        pytest.skip(f"{GARBLED_REUTERS!r} is not among the Reuters files at hand")
-    parsed = parse_date(GARBLED_REUTERS, now=NOW)
-    assert (parsed.value, parsed.precision) == (at(1987, 3, 31), "day")

@@ -1,4 +1,4 @@
-"""Hostile queries: any parameter gives 200 or a 400 that says why, fast; nothing leaks.
+"""Hostile queries: any parameter gives 200 or a 400 that says what to change; nothing leaks.
 
 Property-based (hypothesis) over every parameter of the search routes and article ids,
 on a real index of the samples plus records full of markup (tests/hostile/markup.jsonl).
@@ -7,9 +7,9 @@ on a real index of the samples plus records full of markup (tests/hostile/markup
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
-import time
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from urllib.parse import quote
@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.stages import COSTLY_QUERIES
 from search.indexer import index_paths
 from search.web import create_app
 from tests.conftest import SAMPLES
@@ -28,13 +29,9 @@ PARAMETERS = (
     "actor", "country", "org", "not_actor", "not_country", "not_org",
     "since", "until", "sort", "page", "actor_op", "country_op", "org_op",
 )  # fmt: skip
-HOSTILE_QUERIES = (
-    "*", "?", "*a*", "**", "a*", "title:*", "[a TO z]", "{a TO}", "[TO b]", "harbour~9",
-    "(" * 400 + "a" + ")" * 400, " OR ".join(f"w{n}*" for n in range(40)),
-    " ".join(f"word{n}" for n in range(150)), "x" * 5000, "record:*", "content_hash:[a TO z]",
-    "NOT NOT NOT a", '"' * 7, "\\", "title:", "::", "\x00\x01", "a" * 999 + "*",
-)  # fmt: skip
-BOUNDED_SECONDS = 5
+# Every refusal says what to change: "…; use at most 40.", "…; close the phrase…".
+ADVICE = re.compile(r";.*\b(use|add|remove|close|shorten|try|swap|widen|leave|narrow)\b")
+ALERT = re.compile(r'<p class="error" role="alert"[^>]*>(.*?)</p>', re.S)
 # Query syntax pieces, so generated queries reach the parser's corners, not only plain words.
 QUERY_PIECES = st.sampled_from(
     [
@@ -66,30 +63,40 @@ def web(hostile_app):
     return hostile_app.test_client()
 
 
-def assert_answered(response) -> None:
-    """200, or 400 with a message for the user; never a 500 and never a traceback."""
+def error_message(response) -> str:
+    """A 400's message: the JSON body's `error`, or the text of the page's alert."""
+    if response.is_json:
+        return response.get_json()["error"]
+    alert = ALERT.search(response.get_data(as_text=True))
+    assert alert, response.get_data(as_text=True)[:3000]
+    return html.unescape(alert.group(1)).strip()
+
+
+def assert_answered(web, route: str, query_string) -> None:
+    """200, or a 400 saying what to change, the API's words on every route; never a 500."""
+    response = web.get(route, query_string=query_string)
     body = response.get_data(as_text=True)
     assert response.status_code in (200, 400), (response.status_code, body[:300])
     assert "Traceback" not in body
     if response.status_code == 400:
-        if response.is_json:
-            assert response.get_json()["error"].strip()
-        else:
-            assert 'class="error"' in body or "<p" in body
+        message = error_message(response)
+        assert ADVICE.search(message), message
+        api = web.get("/api/search", query_string=query_string)
+        assert api.status_code == 400 and error_message(api) == message, (route, message)
 
 
 @PROPERTY_SETTINGS
 @given(query=QUERIES)
 def test_any_query_is_answered_or_refused_with_a_message(web, query: str) -> None:
     for route in ("/api/search", "/search"):
-        assert_answered(web.get(route, query_string={"q": query}))
+        assert_answered(web, route, {"q": query})
 
 
 @PROPERTY_SETTINGS
 @given(name=st.sampled_from(PARAMETERS), values=st.lists(st.text(max_size=80), max_size=3))
 def test_any_parameter_value_is_answered_or_refused(web, name: str, values: list[str]) -> None:
     for route in SEARCH_ROUTES:
-        assert_answered(web.get(route, query_string=[(name, value) for value in values]))
+        assert_answered(web, route, [(name, value) for value in values])
 
 
 @PROPERTY_SETTINGS
@@ -110,12 +117,10 @@ def test_any_article_id_is_found_or_not_found(web, article_id: str) -> None:
         assert "Traceback" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("query", HOSTILE_QUERIES)
-def test_costly_queries_are_bounded_or_refused(web, query: str) -> None:
-    started = time.monotonic()
-    response = web.get("/api/search", query_string={"q": query})
-    assert time.monotonic() - started < BOUNDED_SECONDS
-    assert_answered(response)
+@pytest.mark.parametrize("query", COSTLY_QUERIES)
+def test_costly_queries_are_answered_or_refused(web, query: str) -> None:
+    # How long they take is measured by `python -m bench.stages`, not asserted here.
+    assert_answered(web, "/api/search", {"q": query})
 
 
 @pytest.mark.parametrize(
@@ -225,13 +230,35 @@ def test_no_path_traversal_through_any_route(web, path: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("query", HOSTILE_QUERIES[:12])
-def test_costly_queries_are_bounded_on_the_reuters_index(reuters_index: Path, query: str) -> None:
+@pytest.mark.integration
+@pytest.mark.parametrize("query", COSTLY_QUERIES[:12])
+def test_costly_queries_are_answered_or_refused_on_the_reuters_index(
+    reuters_index: Path, query: str
+) -> None:
     app = create_app({"INDEX_DIR": str(reuters_index)})
     try:
-        started = time.monotonic()
-        response = app.test_client().get("/api/search", query_string={"q": query})
-        assert time.monotonic() - started < BOUNDED_SECONDS
-        assert_answered(response)
+        assert_answered(app.test_client(), "/api/search", {"q": query})
     finally:
         app.extensions["search_index"].close()
+
+
+@pytest.mark.parametrize(
+    ("query", "advice"),
+    [
+        ("NOT NOT harbour", "remove both or keep one"),
+        ("harbour AND OR grain", "put a word between them"),
+        ("harbour OR AND grain", "put a word between them"),
+    ],
+)
+def test_operators_in_a_row_are_refused_saying_what_to_change(
+    web, query: str, advice: str
+) -> None:
+    response = web.get("/api/search", query_string={"q": query})
+    assert response.status_code == 400
+    assert response.get_json()["parameter"] == "q"
+    assert advice in response.get_json()["error"]
+
+
+@pytest.mark.parametrize("query", ["harbour AND NOT grain", "harbour OR NOT grain"])
+def test_and_not_and_or_not_still_search(web, query: str) -> None:
+    assert web.get("/api/search", query_string={"q": query}).status_code == 200

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -13,11 +12,9 @@ from search.ingest import UNKNOWN_FORMAT, detect_format, read_paths
 from search.ingest.decoding import decode_bytes
 from search.ingest.text import make_title
 from search.models import Locator, RawArticle, RecordError
+from tests.conftest import SEED, need, reuters_files
 
 ARCHIVE = Path(__file__).parent / "fixtures" / "ingest" / "archive"
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-SEED = DATA / "seed" / "000_f011afa450b4fe03.txt"
-REUTERS = DATA / "reuters21578"
 
 
 def read_split(*paths: Path) -> tuple[list[RawArticle], list[RecordError]]:
@@ -350,18 +347,12 @@ def test_decoding_falls_back_byte_by_byte_and_honours_boms() -> None:
     assert decode_bytes("\ufeffΚαλημέρα".encode("utf-16-be")) == "Καλημέρα"
 
 
-# Real data --------------------------------------------------------------------------------------
+# Real data (integration) ------------------------------------------------------------------------
 
 
-def require_data(path: Path) -> None:
-    """Skip the calling test when the shared real data is not checked out beside the project."""
-    if not path.exists():
-        pytest.skip(f"real test data not found at {path}; it lives in ../shared/data")
-
-
+@pytest.mark.integration
 def test_seed_article() -> None:
-    require_data(SEED)
-    articles, errors = read_split(SEED)
+    articles, errors = read_split(need(SEED))
     assert errors == []
     [article] = articles
     assert article.date_text == "2022-11-09"
@@ -376,19 +367,17 @@ def test_seed_article() -> None:
 
 
 @pytest.fixture(scope="module")
-def reuters_records() -> tuple[list[Path], list[RawArticle | RecordError], float]:
-    """All records of the Reuters-21578 files, and the seconds it took to read them."""
-    require_data(REUTERS)
-    files = sorted(REUTERS.glob("reut2-*.sgm"))
-    started = time.perf_counter()
-    records = list(read_paths(files))
-    return files, records, time.perf_counter() - started
+def reuters_records() -> tuple[list[Path], list[RawArticle | RecordError]]:
+    """The Reuters-21578 files and all their records."""
+    files = reuters_files()
+    return files, list(read_paths(files))
 
 
+@pytest.mark.integration
 def test_reuters_every_element_is_one_article(
-    reuters_records: tuple[list[Path], list[RawArticle | RecordError], float],
+    reuters_records: tuple[list[Path], list[RawArticle | RecordError]],
 ) -> None:
-    files, records, seconds = reuters_records
+    files, records = reuters_records
     assert len(files) == 11
     start_tags = sum(path.read_bytes().count(b"<REUTERS") for path in files)
     articles = [r for r in records if isinstance(r, RawArticle)]
@@ -396,14 +385,13 @@ def test_reuters_every_element_is_one_article(
     assert len(articles) == start_tags
     newids = [a.source_id for a in articles]
     assert len(set(newids)) == len(newids)
-    # Generous bound that still catches an accidentally quadratic parser (about 1 s here).
-    assert seconds < 8
 
 
+@pytest.mark.integration
 def test_reuters_real_records_are_clean(
-    reuters_records: tuple[list[Path], list[RawArticle | RecordError], float],
+    reuters_records: tuple[list[Path], list[RawArticle | RecordError]],
 ) -> None:
-    _, records, _ = reuters_records
+    _, records = reuters_records
     articles = [r for r in records if isinstance(r, RawArticle)]
     first = articles[0]
     assert (first.source_id, first.title, first.dateline) == (
@@ -424,10 +412,10 @@ def test_reuters_real_records_are_clean(
     assert not any(a.body.rstrip(". ").endswith(("Reuter", "REUTER")) for a in articles)
 
 
+@pytest.mark.integration
 def test_gzip_copy_of_a_real_file_reads_the_same(tmp_path: Path) -> None:
-    require_data(SEED)
     copy = tmp_path / "seed.txt.gz"
-    copy.write_bytes(gzip.compress(SEED.read_bytes()))
+    copy.write_bytes(gzip.compress(need(SEED).read_bytes()))
     [plain], [zipped] = read_split(SEED)[0], read_split(copy)[0]
     assert (zipped.title, zipped.body, zipped.date_text) == (
         plain.title,

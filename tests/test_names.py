@@ -20,6 +20,7 @@ def canonicals(mentions, kind: str) -> set[str]:
     return {m.canonical for m in mentions if m.kind == kind}
 
 
+@pytest.mark.integration
 def test_seed_people_are_exactly_the_four(finder: NameFinder) -> None:
     body = re.sub(r"^\s*date \S+\s*", "", need(SEED).read_text(encoding="utf-8"))
     mentions = finder.find_names_in("", body)

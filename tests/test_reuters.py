@@ -13,7 +13,7 @@ from search.query import run_search
 from search.web import create_app
 from tests.conftest import count_reuters_records, reuters_files
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
 
 @pytest.fixture

@@ -41,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(_resource_dir("static")),
     )
     app.jinja_environment = ContextEnvironment
+    config.check_settings()  # a bad NEWSARCHIVE_* value stops here, not in a request
     app.config.from_mapping(
         INDEX_DIR=str(config.index_dir()),
         PER_PAGE=config.setting("per_page"),
