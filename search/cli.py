@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import html
 import json
 import os
-import re
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +12,9 @@ import click
 
 from search import config
 from search.errors import NewsarchiveError
-from search.models import IndexReport, SearchPage
 from search.render import EXPORT_FORMATS
+from search.terminal import EMPTY_ARCHIVE, ProgressBar, print_page, summary_line
 
-EMPTY_ARCHIVE = "The archive is empty: add articles with `newsarchive index PATH`."
 INDEX_DIR_OPTION = click.option(
     "--index-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -44,7 +40,17 @@ class NewsarchiveGroup(click.Group):
         try:
             return super().invoke(ctx)
         except NewsarchiveError as error:
-            raise click.ClickException(error.message) from None
+            raise click.ClickException(command_line_message(error)) from None
+
+
+def command_line_message(error: NewsarchiveError) -> str:
+    """The error's message, naming a parameter as the command line spells it (`--since`,
+    `QUERY`) rather than as the URL does (`since`, `q`)."""
+    parameter = getattr(error, "parameter", None)
+    if not parameter or not error.message.startswith(f"{parameter}: "):
+        return error.message
+    spelt = "QUERY" if parameter == "q" else "--" + parameter.replace("_", "-")
+    return spelt + error.message[len(parameter) :]
 
 
 @click.group(cls=NewsarchiveGroup)
@@ -81,52 +87,6 @@ def index(
     for note in report.warnings:
         click.echo(f"note: {note}", err=True)
     click.echo(summary_line(report, rebuild))
-
-
-class ProgressBar:
-    """A progress bar with rate and time left on stderr, redrawn at most five times a second."""
-
-    def __init__(self) -> None:
-        self.stage = ""
-        self.started = time.monotonic()
-        self.last = 0.0
-
-    def __call__(self, report: IndexReport) -> None:
-        now = time.monotonic()
-        if report.stage != self.stage:
-            self.stage, self.started = report.stage, now  # each stage has its own rate
-        if now - self.last < 0.2 or not report.todo:
-            return
-        self.last = now
-        total, done = report.todo, min(report.done, report.todo)
-        rate = done / max(now - self.started, 1e-6)
-        left = (total - done) / rate if rate else 0
-        filled = int(30 * done / total)
-        click.echo(
-            f"\r{report.stage:<10} [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{total:,}"
-            f" articles · {rate:,.0f}/s · {int(left) // 60}m{int(left) % 60:02d}s left ",
-            nl=False,
-            err=True,
-        )
-
-    def clear(self) -> None:
-        """Remove the bar from the terminal."""
-        click.echo("\r\033[K", nl=False, err=True)
-
-
-def summary_line(report: IndexReport, rebuild: bool) -> str:
-    """The one line that ends an index run: counts and time."""
-    verb = "Rebuilt the index" if rebuild else "Indexed"
-    # Every record read is accounted for: it is in the index now, or listed above as failed.
-    in_index = report.added + report.updated + report.unchanged
-    # Articles an edited file no longer holds are gone from the index, not records seen.
-    removed = f", {report.removed:,} removed" if report.removed else ""
-    return (
-        f"{verb}: {report.seen:,} records seen = {in_index:,} indexed + {report.failed:,} failed,"
-        f" in {report.seconds:.1f} s: {report.added:,} added, {report.updated:,} updated,"
-        f" {report.unchanged:,} unchanged, {report.failed:,} failed{removed}"
-        f" ({len(report.warnings):,} notes; entities of {report.cached:,} from the cache)."
-    )
 
 
 def filter_options(command: Any) -> Any:
@@ -196,32 +156,6 @@ def search_command(
             print_page(result)
     finally:
         search_index.close()
-
-
-def print_page(page: SearchPage) -> None:
-    """A readable table of hits and the top facet values."""
-    first = (page.request.page - 1) * page.request.per_page
-    click.echo(f"{page.total:,} articles; page {page.request.page} of {page.page_count}")
-    for number, hit in enumerate(page.hits, start=first + 1):
-        countries = ", ".join(hit.countries[:3])
-        click.echo(
-            f"{number:>4}  {hit.date or 'undated':<10}  "
-            + click.style(hit.title[:70], bold=True)
-            + (f"  [{countries}]" if countries else "")
-            + f"  id={hit.id}"
-        )
-        click.echo(f"      {terminal_snippet(hit.snippet)}")
-    for name in ("actor", "country", "org"):
-        top = ", ".join(f"{v.value} ({v.count})" for v in page.facets[name][:6])
-        click.echo(f"{name:>8}: {top or '-'}")
-    if page.archive_total == 0:
-        click.echo(EMPTY_ARCHIVE, err=True)
-
-
-def terminal_snippet(snippet: str) -> str:
-    """The HTML snippet for a terminal: <mark> as bold, entities unescaped, one line."""
-    bold = re.sub(r"<mark[^>]*>(.*?)</mark>", lambda m: click.style(m.group(1), bold=True), snippet)
-    return " ".join(html.unescape(bold).split())[:200]
 
 
 @cli.command()

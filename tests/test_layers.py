@@ -10,7 +10,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "search"
 SCREENS = ("flask", "werkzeug", "jinja2", "markupsafe", "click", "waitress")
-FRONT_ENDS = ("search.web", "search.cli", "search.__main__")
+FRONT_ENDS = ("search.web", "search.cli", "search.terminal", "search.__main__")
 INDEX_SIDE = (  # what readers and entity extraction must know nothing of
     "whoosh",
     "search.schema",

@@ -46,6 +46,8 @@ def synopsis() -> dict[str, str]:
 def shown_options(text: str) -> dict[str, str | None]:
     """The options in a synopsis text, with the literal value shown after one, if any."""
     found = re.findall(r"\[(--[a-z][a-z-]*)(?: ([^\]]+))?\]", text)
+    # A required option stands outside brackets: `--format csv|jsonl`.
+    found += re.findall(r"(?<![\[\w-])(--[a-z][a-z-]*) ([^\s\[\]]+)", text)
     return {name: value or None for name, value in found}
 
 

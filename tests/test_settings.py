@@ -42,6 +42,7 @@ def test_every_command_refuses_to_start_with_a_bad_setting(command: str, tmp_pat
         [
             command,
             *(["x"] if command in ("index", "search") else []),
+            *(["--format", "csv"] if command == "export" else []),
             *("--index-dir", str(tmp_path)),
         ],
     )
