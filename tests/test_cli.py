@@ -58,7 +58,8 @@ def test_a_bad_query_is_one_line_that_says_what_to_change(tmp_path: Path) -> Non
     bad = CliRunner().invoke(cli, ["search", '"open', "--index-dir", index_dir])
     assert bad.exit_code == 1
     assert bad.output == (
-        'Error: QUERY: the query has an unmatched quote ("); close the phrase or remove the quote.\n'
+        "Error: QUERY: the query has an unmatched quote"
+        ' ("); close the phrase or remove the quote.\n'
     )
     for option in ("--since", "--until"):
         dated = CliRunner().invoke(cli, ["search", "x", option, "soon", "--index-dir", index_dir])
