@@ -110,5 +110,5 @@ def test_the_cli_names_the_option_too(tied_index: Path) -> None:
     result = CliRunner().invoke(cli, [*arguments, "--index-dir", str(tied_index)])
     assert result.exit_code == 1
     assert result.output == (
-        "Error: until: cannot read 'whenever' as a date; try 2022-11-09, Nov 2022 or 2022.\n"
+        "Error: --until: cannot read 'whenever' as a date; try 2022-11-09, Nov 2022 or 2022.\n"
     )
