@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
+from search.entities.evidence import shown_as_person
+from search.entities.spans import PARTICLES
 from search.models import EntityKind, Mention
 
 Field = Literal["title", "body"]
@@ -39,10 +41,10 @@ NAME_TITLES = """Mr Mrs Ms Dr President Minister Secretary Governor Chairman Cha
     president minister secretary governor chairman chairwoman chancellor senator ambassador
     premier director spokesman spokeswoman commissioner mayor treasurer economist analyst
     executive officer"""
-SURNAME_PARTICLES = {"du", "de", "da", "di", "van", "von", "der", "den", "le", "la", "del", "dos"}
+SURNAME_PARTICLES = PARTICLES
 NAME_PART = (
-    rf"(?:(?:{'|'.join(sorted(SURNAME_PARTICLES))})\s+)?"  # "Barend du Plessis"
-    r"(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\.|Mc[A-Z][a-z]+|O'[A-Z][a-z]+)"
+    rf"(?:(?:{'|'.join(sorted(SURNAME_PARTICLES))})\s+){{0,2}}"  # "Barend du Plessis"
+    r"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?|[A-Z]\.|Mc[A-Z][a-z]+|O'[A-Z][a-z]+)"
 )
 TITLED_NAME = re.compile(
     rf"\b(?:{'|'.join(NAME_TITLES.split())})\.?\s+"
@@ -67,6 +69,8 @@ UNITS = {
     "NOTE", "DLRS", "DLR", "MLN", "BLN", "PCT", "SHR", "SHRS", "QTR", "REVS", "AVG", "MTHS",
     "STG", "YR", "OPER", "NET", "LOSS", "PROFIT", "DIV", "QTLY", "PRIOR", "PAY", "RECORD",
 }  # fmt: skip
+# A hyphenated given name with a lower-case second part, after the family name.
+KOREAN_GIVEN = re.compile(r"[A-Z][a-z]+-[a-z]+")
 NEXT_WORD = re.compile(r"\s*\S+")
 ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z&]{1,7})\)")
 
@@ -107,7 +111,28 @@ def resolve_names(spans: list[Span], texts: dict[str, str]) -> list[Mention]:
                         p.end) for p in people]  # fmt: skip
     mentions += org_mentions([s for s in spans if s.kind == "org"], texts)
     mentions += missed_occurrences(mentions, full_names, texts)
-    return without_overlaps(mentions)
+    return without_overlaps(people_shown_as_such(one_case_per_name(mentions), texts))
+
+
+def one_case_per_name(mentions: list[Mention]) -> list[Mention]:
+    """ "Hamid bin Rashed" and "Hamid Bin Rashed" in one article: one person, under the
+    form the article uses most (the first of equals)."""
+    forms = Counter(m.canonical for m in mentions if m.kind == "actor")
+    best: dict[str, str] = {}
+    for form, _ in forms.most_common():
+        best.setdefault(form.casefold(), form)
+    return [
+        replace(m, canonical=best[m.canonical.casefold()]) if m.kind == "actor" else m
+        for m in mentions
+    ]
+
+
+def people_shown_as_such(mentions: list[Mention], texts: dict[str, str]) -> list[Mention]:
+    """The mentions without one-word "people" the article never shows as a person: the
+    model calls "Brexit", "Glaciers" and a port people; a title or speech says who is."""
+    alone = {m.canonical for m in mentions if m.kind == "actor" and " " not in m.canonical}
+    doubtful = {name for name in alone if not shown_as_person(name, texts)}
+    return [m for m in mentions if m.kind != "actor" or m.canonical not in doubtful]
 
 
 def joined_organisations(spans: list[Span], texts: dict[str, str]) -> list[Span]:
@@ -228,9 +253,12 @@ def drop_title(span: Span) -> Span | None:
 def surname(full_name: str) -> str:
     """A full name's surname, with its particle: 'Barend du Plessis' -> 'du Plessis'."""
     words = full_name.split()
-    if len(words) > 2 and words[-2].lower() in SURNAME_PARTICLES:
-        return " ".join(words[-2:])
-    return words[-1]
+    if len(words) == 2 and KOREAN_GIVEN.fullmatch(words[1]):
+        return words[0]  # family name first: "Moon Jae-in" -> "Moon"
+    first = len(words) - 1
+    while first > 1 and words[first - 1].lower() in SURNAME_PARTICLES:
+        first -= 1  # "Ursula von der Leyen" -> "von der Leyen"
+    return " ".join(words[first:])
 
 
 def canonical_person(name: str, full_names: set[str]) -> str:
