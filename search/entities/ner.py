@@ -90,6 +90,8 @@ POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 OF_PLACE = re.compile(r" of (?:the )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?(?![\w'’-])")
 # "Brent crude", "the Hang Seng index": markets and prices, not organisations or people.
 MARKET_AFTER = re.compile(r"\s+(?:index|indices|crude|futures|benchmark|average)\b")
+INNER_CAPITAL = re.compile(r"[a-z]{1,3}-?[A-Z][a-z]")
+GROUP_CODE = re.compile(r"[A-Z]{1,3}\d{1,2}")
 EDGE_PUNCTUATION = " \t\n\"'“”‘’«»,;:()[]{}<>-–—"
 
 
@@ -217,7 +219,7 @@ def body_windows(text: str) -> list[tuple[int, int]]:
             continue
         word = match.group()
         core = word.strip(WORD_EDGES)
-        if core[:1].isupper():
+        if core[:1].isupper() or INNER_CAPITAL.match(core):
             if core.endswith(("'s", "’s")):
                 core = core[:-2]
             if is_candidate(core, sentence_start):
@@ -429,6 +431,8 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         while end > start and text[end - 1] in EDGE_PUNCTUATION:
             end -= 1
         span = text[start:end]
-    if len(span) < 2 or not span[0].isupper() or any(c.isdigit() for c in span):
-        return None
+    if len(span) < 2 or not (span[0].isupper() or INNER_CAPITAL.match(span)):
+        return None  # "eBay", "al-Qaeda" start in lower case
+    if any(c.isdigit() for c in span) and not GROUP_CODE.fullmatch(span):
+        return None  # "G8", "G20" are names; "Shr 1.15" is a table
     return start, end
