@@ -191,3 +191,43 @@ def test_article_page_says_which_countries_are_only_mentioned(tmp_path: Path) ->
     assert "Also mentioned, not in the facet:" in page and "France" in page
     assert data["countries"] == ["Japan"]
     assert any(m["canonical"] == "France" for m in data["mentions"])
+
+
+def test_a_frequent_short_name_is_not_absorbed_by_a_rare_longer_one() -> None:
+    stories = [
+        ArticleText("Cut", "The debt was cut by Halvard Ratings. Halvard said more could follow."),
+        ArticleText("Shrug", "Investors shrugged off the warning, Halvard told clients on Monday."),
+        ArticleText("Note", "Analysts at Halvard expect rates to rise, Halvard said in a note."),
+        ArticleText("Again", "The outlook is negative, Halvard said, citing weak exports."),
+    ]
+    found = resolved(stories)
+    assert found[0].orgs == ["Halvard Ratings"]  # the article itself says the longer name
+    assert [e.orgs for e in found[1:]] == [["Halvard"]] * 3
+
+
+def test_one_person_whatever_the_case_of_a_particle() -> None:
+    stories = [
+        ArticleText("A", "Emirati investor Hamid bin Rashed bought the stake."),
+        ArticleText("B", "Hamid Bin Rashed declined to comment on the deal."),
+        ArticleText("C", "Hamid bin Rashed's fund, Sahra Capital, paid cash."),
+    ]
+    assert {name for e in resolved(stories) for name in e.actors} == {"Hamid bin Rashed"}
+
+
+MODERN_WIRE = Path(__file__).parent / "fixtures" / "modern_wire.jsonl"
+
+
+def modern_wire() -> list[dict]:
+    lines = MODERN_WIRE.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def test_modern_wire_people_are_exactly_the_labelled_ones() -> None:
+    # Original stories in today's wire style (credits, bylines, slideshows, all-caps
+    # headlines, results lists, particle and Korean names); every name is labelled.
+    records = modern_wire()
+    stories = [ArticleText(r["headline"], r["body"], year=int(r["published"][:4])) for r in records]
+    for record, entities in zip(records, resolved(stories), strict=True):
+        labels = record["labels"]
+        assert set(entities.actors) == set(labels["people"]), record["id"]
+        assert set(entities.orgs) <= set(labels["orgs"]), record["id"]

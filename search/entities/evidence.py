@@ -38,21 +38,21 @@ BELONGINGS = {
 
 
 @lru_cache(maxsize=20000)
-def person_context(name: str) -> re.Pattern[str]:
-    """A title right before the name, a verb of speech (or ", who") right after it, or
-    something only a person has."""
+def person_context(name: str, speech: bool = True) -> re.Pattern[str]:
+    """A title right before the name, ", who" or something only a person has after it,
+    and (if speech) a verb of speech after it: organisations speak too."""
     words = r"\s+".join(re.escape(w) for w in name.split())
     titles, verbs = "|".join(sorted(TITLES_BEFORE)), "|".join(sorted(SPEECH))
     belongings = "|".join(sorted(BELONGINGS))
+    said = rf"|(?<![\w-]){words}(?:\s+(?:also|has|had|then|later|again))?,?\s+(?:{verbs})\b"
     return re.compile(
         rf"\b(?:{titles})\.?\s+{words}\b"
-        rf"|(?<![\w-]){words}(?:\s+(?:also|has|had|then|later|again))?,?\s+(?:{verbs})\b"
         rf"|(?<![\w-]){words},\s+who\b"
-        rf"|(?<![\w-]){words}(?:'s|’s)?\s+(?:{belongings})\b"
+        rf"|(?<![\w-]){words}(?:'s|’s)?\s+(?:{belongings})\b" + (said if speech else "")
     )
 
 
-def shown_as_person(name: str, texts: dict[str, str]) -> bool:
-    """Whether the texts name `name` as a person somewhere."""
-    pattern = person_context(name)
+def shown_as_person(name: str, texts: dict[str, str], speech: bool = True) -> bool:
+    """Whether the texts name `name` as a person somewhere (by speech too, if speech)."""
+    pattern = person_context(name, speech)
     return any(pattern.search(text) for text in texts.values())

@@ -24,6 +24,8 @@ TITLES = {
     "Energy", "Oil", "Agriculture", "Commerce", "Defence", "Defense", "Labour", "Labor",
     "Interior", "Industry", "Budget", "Planning", "Petroleum", "Chairwoman", "Speaker",
     "Leader", "Senior", "Executive", "Officer", "Analyst", "Economist", "Central", "Bank",
+    # Party labels before a name: "Democrat Maren Holt".
+    "Democrat", "Democratic", "Republican", "Conservative", "Liberal", "Socialist",
 }  # fmt: skip
 # Capitalised words that start sentences or name things, never a given name.
 NOT_GIVEN_NAMES = TITLES | {
@@ -88,7 +90,7 @@ class Span:
 
 def resolve_names(spans: list[Span], texts: dict[str, str]) -> list[Mention]:
     """Merge titles, surnames and misspellings into full names; add the occurrences NER missed."""
-    spans = joined_organisations(spans, texts)
+    spans = [people_called_organisations(s, texts) for s in joined_organisations(spans, texts)]
     people = [p for s in spans if s.kind == "actor" and (p := drop_title(s)) is not None]
     titled = find_titled_names(texts)
     people = titled + [p for p in people if not any(_inside(p, t) for t in titled)]
@@ -133,6 +135,22 @@ def people_shown_as_such(mentions: list[Mention], texts: dict[str, str]) -> list
     alone = {m.canonical for m in mentions if m.kind == "actor" and " " not in m.canonical}
     doubtful = {name for name in alone if not shown_as_person(name, texts)}
     return [m for m in mentions if m.kind != "actor" or m.canonical not in doubtful]
+
+
+def people_called_organisations(span: Span, texts: dict[str, str]) -> Span:
+    """An "organisation" of two or three plain words that the article shows as a person
+    ("Democrat Maren Holt ... Senator Holt") is that person: the model knows few given
+    names from outside the English-speaking world."""
+    words = span.text.split()
+    if span.kind != "org" or not 2 <= len(words) <= 3 or span.text.isupper():
+        return span
+    if any(w.rstrip(".,") in ORG_LIKE or w in CORPORATE_SUFFIX_WORDS for w in words):
+        return span
+    if shown_as_person(span.text, texts, speech=False) or shown_as_person(
+        words[-1], texts, speech=False
+    ):
+        return Span("actor", span.text, span.field, span.start, span.end)
+    return span
 
 
 def joined_organisations(spans: list[Span], texts: dict[str, str]) -> list[Span]:
