@@ -193,14 +193,17 @@ def test_article_page_says_which_countries_are_only_mentioned(tmp_path: Path) ->
     assert any(m["canonical"] == "France" for m in data["mentions"])
 
 
+# An agency named alone in most stories, and once by the name of one of its units.
+AGENCY_ARCHIVE = [
+    ("Cut", "The debt was cut by Halvard Ratings. Halvard said more could follow."),
+    ("Shrug", "Investors shrugged off the warning, Halvard told clients on Monday."),
+    ("Note", "Analysts at Halvard expect rates to rise, Halvard said in a note."),
+    ("Again", "The outlook is negative, Halvard said, citing weak exports."),
+]
+
+
 def test_a_frequent_short_name_is_not_absorbed_by_a_rare_longer_one() -> None:
-    stories = [
-        ArticleText("Cut", "The debt was cut by Halvard Ratings. Halvard said more could follow."),
-        ArticleText("Shrug", "Investors shrugged off the warning, Halvard told clients on Monday."),
-        ArticleText("Note", "Analysts at Halvard expect rates to rise, Halvard said in a note."),
-        ArticleText("Again", "The outlook is negative, Halvard said, citing weak exports."),
-    ]
-    found = resolved(stories)
+    found = resolved([ArticleText(title, body) for title, body in AGENCY_ARCHIVE])
     assert found[0].orgs == ["Halvard Ratings"]  # the article itself says the longer name
     assert [e.orgs for e in found[1:]] == [["Halvard"]] * 3
 

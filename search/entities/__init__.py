@@ -13,7 +13,7 @@ from search.models import Entities, Mention, ParsedDate
 
 # Part of every article's content hash and of the extraction cache's keys: bump it when
 # extraction changes, and the next `index` run re-extracts every article.
-EXTRACTOR_VERSION = "5"
+EXTRACTOR_VERSION = "6"
 
 # Seats of power that are organisations in their own right as well as a country's
 # metonym: "the Kremlin said" counts for Russia and for the Kremlin.

@@ -47,7 +47,7 @@ from pathlib import Path
 import ahocorasick
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from search.entities.names import Field
+from search.entities.names import GROUP_MARK, Field
 from search.entities.shouting import is_shouting
 from search.models import ENTITY_KINDS, Entities, EntityKind, Mention
 
@@ -163,6 +163,7 @@ def build_mapping(counts: Counter[Key]) -> dict[Key, Key | None]:
     mapping.update(_surnames(remaining))
     mapping.update(_people_called_organisations(actors, orgs, mapping))
     mapping.update(_organisation_forms(orgs, mapping))
+    mapping.update(_parties(orgs))
     return _settled(mapping)
 
 
@@ -307,6 +308,22 @@ def _organisation_forms(
     return mapping
 
 
+def _parties(orgs: dict[str, int]) -> dict[Key, Key | None]:
+    """A political group ("Republicans", "Democrats") is the party the archive names
+    after it ("Republican Party", "Democratic Party"); with none, no facet value."""
+    parties = [o for o in orgs if o.endswith(" Party") and orgs[o] >= MIN_ARTICLES]
+    mapping: dict[Key, Key | None] = {}
+    for group in orgs:
+        if not group.endswith(GROUP_MARK):
+            continue
+        stem = group[: -len(GROUP_MARK)]
+        stem = stem[:-1] if stem.endswith("s") else stem
+        named = [p for p in parties if len(p.split()) == 2 and p.startswith(stem)]
+        best = max(named, key=lambda p: (orgs[p], p)) if named else None
+        mapping[("org", group)] = ("org", best) if best else None
+    return mapping
+
+
 def _dominant_name(
     candidates: list[str], counts: dict[str, int], merged: dict[Key, Key | None]
 ) -> str | None:
@@ -370,6 +387,8 @@ class ArchiveResolver:
         """The article's entities with archive-wide names; known names the model missed added."""
         own = own_longer_names(entities.mentions)
         mentions = [self._mapped(m, own) for m in entities.mentions]
+        # A group no party of the archive is named after is no name at all.
+        mentions = [m for m in mentions if not m.canonical.endswith(GROUP_MARK)]
         if title:
             mentions += self.known_names(title, "title", mentions, shouted=is_shouting(title))
         suppressed: set[Key] = {

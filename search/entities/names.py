@@ -71,6 +71,9 @@ UNITS = {
     "NOTE", "DLRS", "DLR", "MLN", "BLN", "PCT", "SHR", "SHRS", "QTR", "REVS", "AVG", "MTHS",
     "STG", "YR", "OPER", "NET", "LOSS", "PROFIT", "DIV", "QTLY", "PRIOR", "PAY", "RECORD",
 }  # fmt: skip
+# Marks a political group's name ("Republicans"): the archive makes it the party it
+# knows by name ("Republican Party"), or leaves it out of the facets.
+GROUP_MARK = " (group)"
 # A hyphenated given name with a lower-case second part, after the family name.
 KOREAN_GIVEN = re.compile(r"[A-Z][a-z]+-[a-z]+")
 NEXT_WORD = re.compile(r"\s*\S+")

@@ -12,7 +12,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from search.entities.boilerplate import blank_boilerplate
 from search.entities.countries import load_gazetteer
-from search.entities.names import UNITS, Field, Span, resolve_names
+from search.entities.names import GROUP_MARK, UNITS, Field, Span, resolve_names
 from search.entities.results import with_results
 from search.entities.shouting import case_forms, is_shouting, line_at, restored_case
 from search.entities.spans import (
@@ -328,7 +328,7 @@ def clean_span(label: str, first: tuple, last: tuple, texts: dict[str, str]) -> 
         # With little context the model calls some people places ("Amara Okafor,
         # Nigeria's trade minister"); the text itself says "Okafor said".
         if not _speaks_later(text, start, end):
-            return None
+            return political_group(label, text, field, start, end)
         kind = "actor"
     honorific = HONORIFIC.search(text, start, end)
     if honorific:
@@ -341,6 +341,15 @@ def clean_span(label: str, first: tuple, last: tuple, texts: dict[str, str]) -> 
         name, end = name[:-1], end - 1  # "Salomon Brothers Inc." is "Salomon Brothers Inc"
     checked = classify(name, kind) if name and not MARKET_AFTER.match(text, end) else None
     return Span(checked, name, field, start, end) if checked else None  # type: ignore[arg-type]
+
+
+def political_group(label: str, text: str, field: Field, start: int, end: int) -> Span | None:
+    """"Republicans", "the Democrats": a group that may be a party the archive knows by
+    name. It is marked as such; the archive makes it the party or leaves it out."""
+    name = text[start:end]
+    if label != "NORP" or " " in name or not name.isalpha() or name in load_gazetteer():
+        return None
+    return Span("org", name + GROUP_MARK, field, start, end)
 
 
 def name_bounds(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
