@@ -234,3 +234,17 @@ def test_modern_wire_people_are_exactly_the_labelled_ones() -> None:
         labels = record["labels"]
         assert set(entities.actors) == set(labels["people"]), record["id"]
         assert set(entities.orgs) <= set(labels["orgs"]), record["id"]
+
+
+def test_a_political_group_is_the_party_the_archive_names() -> None:
+    stories = [
+        ArticleText("A", "The Republican Party chose its candidate on Monday."),
+        ArticleText("B", "Leaders of the Republican Party met in Ohio on Friday."),
+        ArticleText("C", "Republicans in the Senate blocked the bill, and Democrats said they "
+                    "would try again."),
+        ArticleText("D", "Catholics and Muslims prayed together in the city."),
+    ]  # fmt: skip
+    found = resolved(stories)
+    assert "Republican Party" in found[2].orgs
+    assert all("Democrat" not in org for org in found[2].orgs)  # no party of that name here
+    assert found[3].orgs == [] and all(m.kind != "org" for m in found[3].mentions)
