@@ -37,22 +37,34 @@ BELONGINGS = {
 }  # fmt: skip
 
 
+_TITLES = "|".join(sorted(TITLES_BEFORE))
+TITLE_BEFORE = re.compile(rf"\b(?:{_TITLES})\.?\s+\Z")
+# After the name: ", who", what only a person has, and a verb of speech (or not: see below).
+STRONG_AFTER = re.compile(
+    rf",\s+who\b|(?:'s|’s)?\s+(?:{'|'.join(sorted(BELONGINGS))})\b"
+)
+SPEECH_AFTER = re.compile(
+    rf"(?:\s+(?:also|has|had|then|later|again))?,?\s+(?:{'|'.join(sorted(SPEECH))})\b"
+)
+LOOK_BEHIND = 20  # characters before a name where its title is
+
+
 @lru_cache(maxsize=20000)
-def person_context(name: str, speech: bool = True) -> re.Pattern[str]:
-    """A title right before the name, ", who" or something only a person has after it,
-    and (if speech) a verb of speech after it: organisations speak too."""
+def occurrences(name: str) -> re.Pattern[str]:
+    """The name as whole words, any whitespace between them."""
     words = r"\s+".join(re.escape(w) for w in name.split())
-    titles, verbs = "|".join(sorted(TITLES_BEFORE)), "|".join(sorted(SPEECH))
-    belongings = "|".join(sorted(BELONGINGS))
-    said = rf"|(?<![\w-]){words}(?:\s+(?:also|has|had|then|later|again))?,?\s+(?:{verbs})\b"
-    return re.compile(
-        rf"\b(?:{titles})\.?\s+{words}\b"
-        rf"|(?<![\w-]){words},\s+who\b"
-        rf"|(?<![\w-]){words}(?:'s|’s)?\s+(?:{belongings})\b" + (said if speech else "")
-    )
+    return re.compile(rf"(?<![\w-]){words}(?![\w-])")
 
 
 def shown_as_person(name: str, texts: dict[str, str], speech: bool = True) -> bool:
-    """Whether the texts name `name` as a person somewhere (by speech too, if speech)."""
-    pattern = person_context(name, speech)
-    return any(pattern.search(text) for text in texts.values())
+    """Whether the texts name `name` as a person somewhere: a title right before it, or
+    ", who" or something only a person has after it; with speech, a verb of speech after
+    it too (organisations speak as well, so speech alone does not make one a person)."""
+    for text in texts.values():
+        for match in occurrences(name).finditer(text):
+            start, end = match.span()
+            if TITLE_BEFORE.search(text, max(0, start - LOOK_BEHIND), start):
+                return True
+            if STRONG_AFTER.match(text, end) or (speech and SPEECH_AFTER.match(text, end)):
+                return True
+    return False
