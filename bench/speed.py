@@ -26,9 +26,10 @@ from bench.replica import entities_by_id, read_articles, seed_cache, write_repli
 from search.cache import CACHE_FILE, ExtractionCache
 from search.indexer import index_paths
 from search.layout import current_generation
+from search.live_index import SearchIndex
 from search.models import ENTITY_KINDS, IndexReport, SearchRequest
 from search.params import make_search_request
-from search.query import SearchIndex, run_search
+from search.query import run_search
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 QUERIES_FILE = Path(__file__).with_name("queries.json")

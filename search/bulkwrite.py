@@ -30,17 +30,17 @@ from collections.abc import Callable, Sequence
 from itertools import repeat
 from typing import Any, TypeVar
 
-import numpy as np
 from whoosh.writing import SegmentWriter
 
 from search.postings import FastText, FieldPostings, TextPostings, add_postings, simple_index
+from search.whoosh_internals import UnlockedSegmentWriter, commit_with, write_term_blocks
 
 Item = TypeVar("Item")
 BYTES_PER_POSTING = 40  # memory per posting held, measured with tracemalloc on Reuters: 37
 PROGRESS_EVERY = 500  # documents between a writer process's progress updates
 
 
-class BulkSegmentWriter(SegmentWriter):
+class BulkSegmentWriter(UnlockedSegmentWriter):
     """A Whoosh SegmentWriter whose documents' postings are gathered per field, not pooled.
 
     Writes one segment and takes no lock: the caller holds the index's writer lock and
@@ -48,11 +48,11 @@ class BulkSegmentWriter(SegmentWriter):
     """
 
     def __init__(self, ix: Any) -> None:
-        super().__init__(ix, _lk=False, compound=False)
-        self._text = {name: FastText.for_field(field) for name, field in self.schema.items()}
-        self._simple = {name: simple_index(field) for name, field in self.schema.items()}
-        self._postings: dict[str, FieldPostings | TextPostings] = {}
-        self._lengths: dict[str, array[int]] = {}
+        super().__init__(ix)
+        self.fast_text = {name: FastText.for_field(field) for name, field in self.schema.items()}
+        self.fast_simple = {name: simple_index(field) for name, field in self.schema.items()}
+        self.field_postings: dict[str, FieldPostings | TextPostings] = {}
+        self.field_lengths: dict[str, array[int]] = {}
         self.postings = 0
 
     def add_document(self, **fields: Any) -> None:
@@ -66,91 +66,46 @@ class BulkSegmentWriter(SegmentWriter):
             if value is None or name.startswith("_"):
                 continue
             field = schema[name]
-            length = 0
-            if field.indexed:
-                postings = self._postings.get(name)
-                fast = self._text[name]
-                if postings is None:
-                    postings = FieldPostings() if fast is None else TextPostings(fast)
-                    self._postings[name] = postings
-                if isinstance(postings, TextPostings):
-                    length, added = postings.add_text(value, docnum)
-                else:
-                    simple = self._simple[name]
-                    items = simple(value) if simple is not None else field.index(value)
-                    length, added = add_postings(items, postings, docnum)
-                self.postings += added
-                if field.scorable:
-                    lengths = self._lengths.setdefault(name, array("I"))
-                    lengths.extend(repeat(0, docnum - len(lengths)))
-                    lengths.append(length)
-                else:
-                    length = 0
+            length = self._index_field(name, field, value, docnum) if field.indexed else 0
             perdoc.add_field(name, field, value if field.stored else None, length)
             if field.column_type:
                 perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
         perdoc.finish_doc()
-        self._added = True
+        self.note_added()
         self.docnum += 1
 
-    def _flush_segment(self) -> None:
+    def _index_field(self, name: str, field: Any, value: Any, docnum: int) -> int:
+        """Gather one field's postings of a document; its length, if the field is scored."""
+        postings = self.field_postings.get(name)
+        fast = self.fast_text[name]
+        if postings is None:
+            postings = FieldPostings() if fast is None else TextPostings(fast)
+            self.field_postings[name] = postings
+        if isinstance(postings, TextPostings):
+            length, added = postings.add_text(value, docnum)
+        else:
+            simple = self.fast_simple[name]
+            items = simple(value) if simple is not None else field.index(value)
+            length, added = add_postings(items, postings, docnum)
+        self.postings += added
+        if not field.scorable:
+            return 0
+        lengths = self.field_lengths.setdefault(name, array("I"))
+        lengths.extend(repeat(0, docnum - len(lengths)))
+        lengths.append(length)
+        return length
+
+    def write_postings(self, fieldwriter: Any) -> None:
         """Write every field's terms in order, each term's postings in whole blocks."""
-        self.perdocwriter.close()
-        writer = self.fieldwriter
-        for name in sorted(self._postings):
-            lengths = self._lengths.get(name)
-            writer.start_field(name, self.schema[name])
-            for term, docs, weights, values in self._postings[name].by_term():
-                writer.start_term(term)
-                _write_postings(writer._postwriter, docs, weights, values, lengths)
-                writer.finish_term()
-            writer.finish_field()
-        writer.close()
-        self._postings.clear()
-
-    def finish(self) -> Any:
-        """Close the segment's files; the segment, for the caller to commit.
-
-        The temporary directory stays: every writer of the index shares it (Whoosh names
-        it after the index), and the committer's writer removes it at the end.
-        """
-        segment = self._finalize_segment()
-        self.is_closed = True
-        return segment
-
-    def cancel(self) -> None:
-        """Give up the segment; like `finish`, leave the shared temporary directory alone."""
-        self._close_segment()
-        self.is_closed = True
-
-
-def _write_postings(
-    postwriter: Any,
-    docs: np.ndarray,
-    weights: np.ndarray,
-    values: list[bytes],
-    lengths: array[int] | None,
-) -> None:
-    """Hand a term's postings to Whoosh's block writer a block at a time.
-
-    Exactly what W3PostingsWriter.add_posting would build one posting at a time: full
-    blocks are written as they fill, the last one by finish_postings.
-    """
-    limit = postwriter._blocklimit
-    for start in range(0, len(docs), limit):
-        if start:
-            postwriter._write_block()
-        block = docs[start : start + limit].tolist()
-        block_weights = weights[start : start + limit].tolist()
-        postwriter._ids = block
-        postwriter._weights = block_weights
-        postwriter._values = values[start : start + limit]
-        postwriter._maxweight = max(0, max(block_weights))
-        if lengths is not None:
-            sizes = [lengths[doc] for doc in block if lengths[doc]]
-            if sizes:
-                postwriter._minlength = min(sizes)
-                postwriter._maxlength = max(sizes)
+        for name in sorted(self.field_postings):
+            lengths = self.field_lengths.get(name)
+            fieldwriter.start_field(name, self.schema[name])
+            for term, docs, weights, values in self.field_postings[name].by_term():
+                fieldwriter.start_term(term)
+                write_term_blocks(fieldwriter, docs.tolist(), weights.tolist(), values, lengths)
+                fieldwriter.finish_term()
+            fieldwriter.finish_field()
+        self.field_postings.clear()
 
 
 def write_generation(
@@ -192,22 +147,6 @@ def write_segments(
     if processes == 1:
         return _write_share(ix, items, to_document, budget, progress)
     return _write_in_children(ix, items, to_document, bounds, budget, progress)
-
-
-def commit_with(writer: Any, segments: list[Any]) -> None:
-    """Commit a Whoosh writer's own changes and segments written beside it, in one TOC.
-
-    What SegmentWriter.commit does, with the extra segments listed after its own.
-    """
-    try:
-        final = writer._merge_segments(None, None, None)
-        if writer._added:
-            final.append(writer._finalize_segment())
-        else:
-            writer._close_segment()
-        writer._commit_toc(final + segments)
-    finally:
-        writer._finish()
 
 
 def _write_share(

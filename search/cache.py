@@ -72,9 +72,7 @@ def encode(entities: Entities) -> str:
             "a": entities.actors,
             "c": entities.countries,
             "o": entities.orgs,
-            "m": [
-                [m.kind, m.canonical, m.surface, m.field, m.start, m.end] for m in entities.mentions
-            ],  # fmt: skip
+            "m": [mention.to_row() for mention in entities.mentions],
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -88,5 +86,5 @@ def decode(value: str) -> Entities:
         actors=data["a"],
         countries=data["c"],
         orgs=data["o"],
-        mentions=[Mention(*row) for row in data["m"]],
+        mentions=[Mention.from_row(row) for row in data["m"]],
     )

@@ -16,7 +16,9 @@ import click
 from search import config
 from search.errors import NewsarchiveError
 from search.models import IndexReport, SearchPage
+from search.render import EXPORT_FORMATS
 
+EMPTY_ARCHIVE = "The archive is empty: add articles with `newsarchive index PATH`."
 INDEX_DIR_OPTION = click.option(
     "--index-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -115,14 +117,30 @@ def summary_line(report: IndexReport, rebuild: bool) -> str:
     )
 
 
+def filter_options(command: Any) -> Any:
+    """The options that narrow a search, shared by `search` and `export`."""
+    options = [
+        click.option(
+            "--actor", multiple=True, help="Only articles naming this person (repeatable)."
+        ),
+        click.option(
+            "--country", multiple=True, help="Only articles about this country (repeatable)."
+        ),
+        click.option(
+            "--org", multiple=True, help="Only articles naming this organisation (repeatable)."
+        ),
+        click.option("--since", help="Earliest date, e.g. 1987-03-01 or 'March 1987'."),
+        click.option("--until", help="Latest date, inclusive."),
+        click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default=None),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @cli.command(name="search")
 @click.argument("query", default="")
-@click.option("--actor", multiple=True, help="Only articles naming this person (repeatable).")
-@click.option("--country", multiple=True, help="Only articles about this country (repeatable).")
-@click.option("--org", multiple=True, help="Only articles naming this organisation (repeatable).")
-@click.option("--since", help="Earliest date, e.g. 1987-03-01 or 'March 1987'.")
-@click.option("--until", help="Latest date, inclusive.")
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default=None)
+@filter_options
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, help="Results per page.")
 @click.option("--page", type=click.IntRange(1), default=1)
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/search.")
@@ -141,8 +159,9 @@ def search_command(
     index_dir: Path | None,
 ) -> None:
     """Search the index for QUERY (Whoosh syntax; empty lists everything, newest first)."""
+    from search.live_index import SearchIndex
     from search.params import make_search_request
-    from search.query import SearchIndex, run_search
+    from search.query import run_search
     from search.render import page_to_json
 
     request = make_search_request(
@@ -183,12 +202,47 @@ def print_page(page: SearchPage) -> None:
     for name in ("actor", "country", "org"):
         top = ", ".join(f"{v.value} ({v.count})" for v in page.facets[name][:6])
         click.echo(f"{name:>8}: {top or '-'}")
+    if page.archive_total == 0:
+        click.echo(EMPTY_ARCHIVE, err=True)
 
 
 def terminal_snippet(snippet: str) -> str:
     """The HTML snippet for a terminal: <mark> as bold, entities unescaped, one line."""
     bold = re.sub(r"<mark[^>]*>(.*?)</mark>", lambda m: click.style(m.group(1), bold=True), snippet)
     return " ".join(html.unescape(bold).split())[:200]
+
+
+@cli.command()
+@click.argument("query", default="")
+@filter_options
+@click.option("--not-actor", multiple=True, help="Leave out articles naming this person.")
+@click.option("--not-country", multiple=True, help="Leave out articles about this country.")
+@click.option("--not-org", multiple=True, help="Leave out articles naming this organisation.")
+@click.option("--format", "export_format", type=click.Choice(EXPORT_FORMATS), required=True)
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), help="File [default: stdout]."
+)
+@INDEX_DIR_OPTION
+def export(
+    query: str, export_format: str, output: Path | None, index_dir: Path | None, **filters: Any
+) -> None:
+    """Write every article matching QUERY, in the search's order, as CSV or JSON Lines."""
+    from search.live_index import SearchIndex
+    from search.params import make_search_request
+    from search.query import export_hits
+    from search.render import export_pieces
+
+    request = make_search_request(query, **filters)
+    search_index = SearchIndex(config.index_dir(index_dir))
+    try:
+        total, hits = export_hits(search_index, request)
+        with click.open_file(str(output or "-"), "w", encoding="utf-8") as stream:
+            for piece in export_pieces(hits, export_format):
+                stream.write(piece)
+    finally:
+        search_index.close()
+    if output:
+        click.echo(f"Exported {total:,} articles to {output}.", err=True)
 
 
 @cli.command()
@@ -225,7 +279,8 @@ def serving_app(index_dir: Path) -> Any:
 @INDEX_DIR_OPTION
 def stats(as_json: bool, index_dir: Path | None) -> None:
     """Article count, date range, undated count and the top actors, countries and orgs."""
-    from search.query import SearchIndex, collect_stats
+    from search.live_index import SearchIndex
+    from search.summaries import collect_stats
 
     search_index = SearchIndex(config.index_dir(index_dir))
     try:
@@ -235,6 +290,8 @@ def stats(as_json: bool, index_dir: Path | None) -> None:
     if as_json:
         click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
         return
+    if numbers["articles"] == 0:
+        click.echo(EMPTY_ARCHIVE, err=True)
     click.echo(f"articles: {numbers['articles']:,}  ({numbers['undated']:,} undated)")
     click.echo(f"dates:    {numbers['first_date'] or '-'} to {numbers['last_date'] or '-'}")
     for key in ("actors", "countries", "orgs"):

@@ -27,7 +27,6 @@ SETTINGS = [
     Setting("facet_size", 30, "Values shown per entity facet."),
     Setting("max_query_length", 1000, "Longest query text accepted, in characters."),
     Setting("max_page", 500, "Deepest result page that can be asked for."),
-    Setting("export_limit", 10_000, "Most articles in one CSV export."),
     Setting(
         "result_cache_mb",
         32,

@@ -14,9 +14,22 @@ class NewsarchiveError(Exception):
 
 
 class BadRequest(NewsarchiveError):
-    """The user's query or a parameter cannot be used as given."""
+    """The user's query or a parameter cannot be used as given.
+
+    With the parameter's name, the message starts with it ("since: cannot read …"), so
+    a user who set several knows which one to change.
+    """
 
     status = 400
+
+    def __init__(self, message: str, parameter: str | None = None) -> None:
+        if parameter:
+            first_word = message.split(" ", 1)[0]
+            if not (len(first_word) > 1 and first_word.isupper()):  # keep "AND", "URL"
+                message = message[:1].lower() + message[1:]
+            message = f"{parameter}: {message}"
+        super().__init__(message)
+        self.parameter = parameter
 
 
 class NotFound(NewsarchiveError):
@@ -35,6 +48,12 @@ class IndexBusy(NewsarchiveError):
     """Another indexer holds the index's write lock."""
 
     status = 409
+
+
+class EngineMismatch(NewsarchiveError):
+    """The installed search engine library is not the version the project was written for."""
+
+    status = 500
 
 
 class InputError(NewsarchiveError):

@@ -7,16 +7,13 @@ search (about a second on Reuters-21578); here each facet field becomes two arra
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 import numpy as np
-from whoosh import query as whoosh_query
 
-from search.matching import Matches, PostingsReader, evaluate, field_postings
-from search.models import ENTITY_KINDS, FacetValue, RelatedValue, SearchRequest
+from search.matching import PostingsReader, field_postings
+from search.models import FacetValue, SearchRequest
 from search.schema import FACET_FIELDS
 
 UNDATED = "undated"
@@ -75,6 +72,12 @@ class FacetColumn:
         return {self.values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
 
 
+def empty_column() -> FacetColumn:
+    """A facet column without values."""
+    empty = np.zeros(0, dtype=np.int64)
+    return FacetColumn([], empty, empty)
+
+
 def build_column(reader: Any, field: str) -> FacetColumn:
     """Read a facet field's postings once into a FacetColumn, segment by segment."""
     found: dict[str, list[np.ndarray]] = {}
@@ -82,8 +85,7 @@ def build_column(reader: Any, field: str) -> FacetColumn:
         for value, documents in field_postings(segment, field):
             found.setdefault(value, []).append(documents + offset)
     if not found:
-        empty = np.zeros(0, dtype=np.int64)
-        return FacetColumn([], empty, empty)
+        return empty_column()
     values = sorted(found)
     parts = [np.concatenate(found[value]) for value in values]
     documents = np.concatenate(parts)
@@ -106,71 +108,17 @@ class ArchiveArrays:
     day_known: dict[int, bool] = field(default_factory=dict, compare=False)
     postings: PostingsReader | None = field(default=None, compare=False)
 
-    def within(self, since: datetime | None, until: datetime | None) -> np.ndarray:
-        """Documents dated inside [since, until]; undated ones never are."""
-        inside = self.dated.copy()
-        if since is not None:
-            inside &= self.timestamps >= int(since.timestamp())
-        if until is not None:
-            inside &= self.timestamps <= int(until.timestamp())
-        return inside
-
-    def by_date(self, candidates: np.ndarray, newest: bool, count: int) -> np.ndarray:
-        """The first `count` candidates in date order (newest or oldest first), undated last."""
-        keys = self.timestamps[candidates].astype(np.float64)
-        if newest:
-            keys = -keys
-        keys[~self.dated[candidates]] = np.inf
-        if count < len(candidates):
-            # Only the first `count` need a full sort: partition, then sort those.
-            head = np.argpartition(keys, count)[:count]
-            return candidates[head[np.argsort(keys[head], kind="stable")]]
-        return candidates[np.argsort(keys, kind="stable")]
-
 
 def build_arrays(reader: Any) -> ArchiveArrays:
     """Read every facet's column and the date columns of a reader."""
     size = reader.doc_count_all()
+    if size == 0:  # an index with no segments has no columns either: an empty archive
+        columns = {name: empty_column() for name in FACET_FIELDS}
+        return ArchiveArrays(columns, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool))
     timestamps = np.fromiter(iter(reader.column_reader("timestamp")), dtype=np.int64, count=size)
     dated = np.fromiter(iter(reader.column_reader("dated")), dtype=np.int64, count=size) == 1
     columns = {name: build_column(reader, field) for name, field in FACET_FIELDS.items()}
     return ArchiveArrays(columns, timestamps, dated)
-
-
-def matching_documents(
-    searcher: Any, arrays: ArchiveArrays, text_query: Any, request: SearchRequest
-) -> np.ndarray:
-    """A boolean array over document numbers: True where the filtered query matches."""
-    return score_documents(searcher, arrays, text_query, request).mask
-
-
-def score_documents(
-    searcher: Any, arrays: ArchiveArrays, text_query: Any, request: SearchRequest
-) -> Matches:
-    """The filtered query's matches as arrays, with each match's relevance score."""
-    postings = arrays.postings or PostingsReader(searcher)
-    found = evaluate(postings, text_query)
-    matched = found.mask
-    included, excluded = entity_filter(request), entity_mask(request)
-    if included is not None:
-        matched &= evaluate(postings, included).mask
-    if excluded is not None:
-        matched &= ~evaluate(postings, excluded).mask
-    if request.since is not None or request.until is not None:
-        matched &= arrays.within(request.since, request.until)
-    return Matches(matched, found.scores)
-
-
-def top_scored(found: Matches, count: int) -> np.ndarray:
-    """The `count` best-scoring matches, best first; ties in document order."""
-    candidates = np.flatnonzero(found.mask)
-    keys = -found.scores[candidates]
-    if count < len(candidates):
-        head = np.argpartition(keys, count)[:count]
-        candidates, keys = candidates[head], keys[head]
-        order = np.lexsort((candidates, keys))
-        return candidates[order]
-    return candidates[np.lexsort((candidates, keys))]
 
 
 def count_facets(
@@ -186,12 +134,6 @@ def count_facets(
     return facets
 
 
-def rank_values(counts: dict[str, int], limit: int) -> list[FacetValue]:
-    """The most frequent values first, ties alphabetically; at most `limit` of them."""
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return [FacetValue(value, count) for value, count in ranked[:limit]]
-
-
 def rank_dates(counts: dict[str, int]) -> list[FacetValue]:
     """Months (or years, for year-only dates) in time order, undated last."""
     dated = sorted(value for value in counts if value != UNDATED)
@@ -201,32 +143,7 @@ def rank_dates(counts: dict[str, int]) -> list[FacetValue]:
     return values
 
 
-def entity_filter(request: SearchRequest) -> whoosh_query.Query | None:
-    """Selected facet values as a filter: all of a facet's values, or any with its OR switch."""
-    clauses: list[whoosh_query.Query] = []
-    for kind in ENTITY_KINDS:
-        terms = [whoosh_query.Term(FACET_FIELDS[kind], value) for value in request.included(kind)]
-        if len(terms) > 1 and request.operator(kind) == "or":
-            clauses.append(whoosh_query.Or(terms))
-        else:
-            clauses.extend(terms)
-    return whoosh_query.And(clauses) if clauses else None
-
-
-def entity_mask(request: SearchRequest) -> whoosh_query.Query | None:
-    """Excluded facet values as a mask: an article with any of them is left out."""
-    terms = [
-        whoosh_query.Term(FACET_FIELDS[kind], value)
-        for kind in ENTITY_KINDS
-        for value in request.excluded(kind)
-    ]
-    return whoosh_query.Or(terms) if terms else None
-
-
 SECONDS_PER_DAY = 86_400
-MONTH_SPAN_DAYS = 31
-MIN_TOGETHER = 3
-RELATED_SIZE = 10
 
 
 def spans_one_month(request: SearchRequest) -> bool:
@@ -266,44 +183,3 @@ def known_day(searcher: Any, arrays: ArchiveArrays, documents: np.ndarray) -> np
             arrays.day_known[document] = precision in ("day", "time")
         known[position] = arrays.day_known[document]
     return known
-
-
-def documents_with(column: FacetColumn, value: str, size: int) -> np.ndarray | None:
-    """A boolean array of the documents carrying `value`, or None when no document does."""
-    position = bisect_left(column.values, value)
-    if position == len(column.values) or column.values[position] != value:
-        return None
-    mask = np.zeros(size, dtype=bool)
-    mask[column.documents[column.value_ids == position]] = True
-    return mask
-
-
-def related_values(
-    arrays: ArchiveArrays, kind: str, value: str, mask: np.ndarray, size: int = RELATED_SIZE
-) -> dict[str, list[RelatedValue]]:
-    """Entity values seen with the masked documents, ranked by lift over chance.
-
-    Lift is P(value | entity) / P(value): 1 means as often as chance would have it. Pairs
-    seen together fewer than a few times are noise and left out; the threshold shrinks for
-    entities with only a handful of articles so that they still show something.
-    """
-    total = int(mask.sum())
-    documents = len(arrays.timestamps)
-    minimum = min(MIN_TOGETHER, max(1, total // 5))
-    related: dict[str, list[RelatedValue]] = {}
-    for name in ENTITY_KINDS:
-        column = arrays.columns[name]
-        width = len(column.values)
-        together = np.bincount(column.value_ids[mask[column.documents]], minlength=width)
-        frequency = np.bincount(column.value_ids, minlength=width)
-        lift = together * documents / np.maximum(frequency * total, 1)
-        eligible = together >= minimum
-        if name == kind:
-            eligible[bisect_left(column.values, value)] = False  # the entity itself
-        chosen = np.flatnonzero(eligible)
-        order = np.lexsort((-together[chosen], -lift[chosen]))[:size]
-        related[name] = [
-            RelatedValue(name, column.values[i], int(together[i]), round(float(lift[i]), 2))
-            for i in chosen[order]
-        ]
-    return related

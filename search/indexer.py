@@ -17,19 +17,21 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from search import dates
-from search.bulkwrite import commit_with, die_with_parent, write_generation, write_segments
+from search.bulkwrite import die_with_parent, write_generation, write_segments
 from search.cache import CACHE_FILE, ExtractionCache, cache_key
 from search.entities import EXTRACTOR_VERSION, ArticleText, extract_entities, extraction_input
 from search.entities.aliases import ALIASES_FILE, Aliases, default_aliases, load_aliases
 from search.entities.archive import ArchiveResolver, NameTable
 from search.ingest import read_paths
+from search.ingest.text import title_from_body
 from search.layout import current_generation, make_current, new_generation, writer_lock
 from search.models import Article, Entities, IndexReport, Locator, RawArticle, RecordError
 from search.schema import article_to_document, build_schema
+from search.whoosh_internals import commit_with
 
 CHUNK_SIZE = 32
 WRITER_MEMORY_MB = 1024  # postings held in memory by all writers of a new generation
-WRITER_PROCESSES = 2  # a new generation's writers: one per core
+WRITER_PROCESSES = 2  # a new generation's writers: fixed, tuned on a 2-core machine
 UPDATE_MEMORY_MB = 256  # the pool of Whoosh's writer when it updates a live index
 BULK_ADDITIONS = 2000  # new articles for a live index written in bulk from this many on
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,79}")
@@ -271,7 +273,7 @@ def build_article(
         report.warnings.append(RecordError(record.locator, note))
     return Article(
         id=article_id,
-        title=record.title.strip() or make_title(record.body),
+        title=record.title.strip() or title_from_body(record.body),
         body=record.body,
         date=parsed,
         content_hash=content_hash,
@@ -309,14 +311,6 @@ def hash_content(record: RawArticle) -> str:
         EXTRACTOR_VERSION,
     ]
     return _digest(json.dumps(parts, sort_keys=True, default=str), length=40)
-
-
-def make_title(body: str) -> str:
-    """A title for an untitled article: its first line, cut at a word near 120 characters."""
-    line = body.strip().split("\n", 1)[0]
-    if len(line) <= 120:
-        return line
-    return line[:120].rsplit(" ", 1)[0] + "…"
 
 
 def _digest(text: str, length: int = 16) -> str:

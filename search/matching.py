@@ -5,8 +5,9 @@ articles costs seconds. Here each term's postings are read block by block into a
 (remembered per index version and shared by every thread, within a memory budget),
 boolean operators become array operations, and BM25 (Whoosh's formula and constants) is
 computed for all matches at once. Phrases and other position-dependent queries are
-narrowed by their terms first and then checked by Whoosh on those candidates only. Part
-of the Whoosh seam: only this module, schema, indexer, query and facets import whoosh.
+narrowed by their terms first and then checked by Whoosh on those candidates only. The
+block reading goes through search/whoosh_internals.py, the one module that uses private
+names of Whoosh.
 """
 
 from __future__ import annotations
@@ -18,11 +19,17 @@ from typing import Any
 
 import numpy as np
 from whoosh import query as whoosh_query
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.matching import wrappers
 from whoosh.util.numeric import byte_to_length
 
 from search.bounded import BoundedCache
+from search.whoosh_internals import (
+    expanded_texts,
+    field_terms,
+    length_codes,
+    posting_blocks,
+    reads_by_block,
+    without_deletions,
+)
 
 BM25_B = 0.75  # Whoosh's defaults, so rankings agree with its own
 BM25_K1 = 1.2
@@ -114,21 +121,8 @@ def read_postings(reader: Any, field: str, text: Any) -> tuple[np.ndarray, np.nd
 
 
 def field_postings(segment: Any, field: str) -> Iterator[tuple[str, np.ndarray]]:
-    """Each term of a field in one segment with its documents (deleted ones included).
-
-    Walks the term index once instead of looking every term up: a facet field holds
-    thousands of names, and a lookup costs more than reading a short posting list.
-    """
-    terms = getattr(segment, "_terms", None)
-    if terms is None or not hasattr(terms, "items_from"):
-        for text in segment.lexicon(field):
-            yield _text(text), read_leaf(segment.postings(field, text))[0]
-        return
-    field_format = segment.schema[field].format
-    for (name, text), info in terms.items_from(field, b""):
-        if name != field:
-            break
-        matcher = segment._codec.postings_reader(terms._postfile, info, field_format)
+    """Each term of a field in one segment with its documents (deleted ones included)."""
+    for text, matcher in field_terms(segment, field):
         yield _text(text), read_leaf(matcher)[0]
 
 
@@ -154,9 +148,7 @@ def read_positions(reader: Any, field: str, text: Any) -> tuple[np.ndarray, np.n
 
 def leaf_values(matcher: Any) -> Any:
     """(document, encoded value) of each live posting of one segment."""
-    deleted: Any = ()
-    if isinstance(matcher, wrappers.FilterMatcher):
-        deleted, matcher = matcher._ids, matcher.child
+    deleted, matcher = without_deletions(matcher)
     for _ in _each(matcher):
         if matcher.id() not in deleted:
             yield matcher.id(), matcher.value()
@@ -164,10 +156,8 @@ def leaf_values(matcher: Any) -> Any:
 
 def read_leaf(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     """One segment's postings, a block at a time where the codec allows it."""
-    deleted = None
-    if isinstance(matcher, wrappers.FilterMatcher):
-        deleted, matcher = matcher._ids, matcher.child
-    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+    deleted, matcher = without_deletions(matcher)
+    if reads_by_block(matcher):
         ids, weights = read_blocks(matcher)
     else:
         pairs = [(matcher.id(), matcher.weight()) for _ in _each(matcher)]
@@ -188,10 +178,7 @@ def _each(matcher: Any) -> Any:
 def read_blocks(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
     """Decode a Whoosh 3 posting list block by block: ids are delta-coded, weights floats."""
     ids, weights = [], []
-    while matcher.is_active():
-        matcher._read_data()
-        deltas, block_weights = matcher._data[0], matcher._data[1]
-        count = matcher._blocklength
+    for deltas, block_weights, count in posting_blocks(matcher):
         ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
         if block_weights is None:
             weights.append(np.ones(count, dtype=np.float32))
@@ -199,7 +186,6 @@ def read_blocks(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
             weights.append(np.full(count, block_weights, dtype=np.float32))
         else:
             weights.append(np.asarray(block_weights, dtype=np.float32))
-        matcher._next_block()
     if not ids:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     return np.concatenate(ids), np.concatenate(weights)
@@ -210,8 +196,7 @@ def read_lengths(reader: Any, field: str, size: int) -> np.ndarray:
     parts = []
     for segment, _ in reader.leaf_readers():
         count = segment.doc_count_all()
-        perdoc = getattr(segment, "_perdoc", None)
-        column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN) if perdoc else None
+        column = length_codes(segment, field)
         if column is None:
             parts.append(np.ones(count, dtype=np.float32))
             continue
@@ -241,7 +226,7 @@ def evaluate(postings: PostingsReader, node: Any) -> Matches:
     if isinstance(node, whoosh_query.MultiTerm):
         terms = [
             whoosh_query.Term(node.fieldname, text, boost=node.boost)
-            for text in node._btexts(postings.reader)
+            for text in expanded_texts(node, postings.reader)
         ]
         return combine_any([evaluate(postings, term) for term in terms], size)
     if isinstance(node, whoosh_query.Phrase) and node.slop == 1 and node.words:

@@ -78,6 +78,15 @@ class Mention:
     start: int
     end: int
 
+    def to_row(self) -> list[Any]:
+        """The mention as a compact JSON-ready row, as the index and the cache store it."""
+        return [self.kind, self.canonical, self.surface, self.field, self.start, self.end]
+
+    @classmethod
+    def from_row(cls, row: list[Any]) -> Mention:
+        """A mention from its stored row (the inverse of to_row)."""
+        return cls(*row)
+
 
 @dataclass
 class Entities:
@@ -174,6 +183,7 @@ class SearchPage:
     total: int
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
+    archive_total: int  # articles in the whole archive: 0 when nothing is indexed yet
     days: list[FacetValue] = field(default_factory=list)  # when the range is one month
 
     @property

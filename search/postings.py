@@ -10,7 +10,7 @@ posting several times. Here:
 - identifiers and comma-separated keywords get the same shortcut (`simple_index`);
 - any other field is analysed by Whoosh and its postings kept in `FieldPostings`.
 
-Part of the Whoosh seam (with schema, indexer, bulkwrite, query, matching and facets).
+Part of the Whoosh seam: docs/architecture.md lists the modules that import whoosh.
 """
 
 from __future__ import annotations

@@ -1,16 +1,29 @@
-"""Plain JSON-ready dicts of search pages and articles, shared by the API and the CLI."""
+"""Search pages, articles and exports as JSON-ready dicts, CSV and JSON Lines, for any front end."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
+from html import unescape
 from typing import Any
 
 from search.dates import format_date
 from search.models import Article, Hit, SearchPage
 
+EXPORT_FORMATS = ("csv", "jsonl")
+CSV_COLUMNS = ("id", "title", "date", "actors", "countries", "orgs", "url", "snippet")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LIST_SEPARATOR = "; "
+ROWS_PER_PIECE = 200  # rows of an export written (or sent) at a time
+TAG = re.compile(r"<[^>]*>")
+
 
 def page_to_json(page: SearchPage) -> dict[str, Any]:
-    """The /api/search body, exactly as DESIGN.md specifies it."""
+    """The /api/search body: query, total, page, per_page, hits and facets, a fixed contract."""
     return {
         "query": page.request.query,
         "total": page.total,
@@ -59,3 +72,45 @@ def article_to_json(article: Article) -> dict[str, Any]:
         "located_at": str(article.locator),
         "extra": article.extra,
     }
+
+
+def export_pieces(hits: Iterable[Hit], export_format: str) -> Iterator[str]:
+    """Hits as a CSV file (with its header) or JSON Lines, in pieces of a few hundred rows.
+
+    JSON Lines rows are /api/search's hits; CSV rows hold the same values, lists joined
+    with '; ' and the snippet as plain text.
+    """
+    buffer = io.StringIO()
+    write_row = csv.writer(buffer).writerow if export_format == "csv" else None
+    if write_row:
+        write_row(CSV_COLUMNS)
+    for number, hit in enumerate(hits, 1):
+        if write_row:
+            write_row(csv_row(hit))
+        else:
+            buffer.write(json.dumps(hit_to_json(hit), ensure_ascii=False) + "\n")
+        if number % ROWS_PER_PIECE == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
+
+
+def csv_row(hit: Hit) -> list[str]:
+    """One hit's CSV cells, in CSV_COLUMNS order."""
+    row = {**vars(hit), "snippet": plain_text(hit.snippet)}
+    return [csv_cell(row[column]) for column in CSV_COLUMNS]
+
+
+def csv_cell(value: Any) -> str:
+    """A cell a spreadsheet shows as text: a leading = + - @ would start a formula."""
+    if value is None:
+        return ""
+    text = LIST_SEPARATOR.join(value) if isinstance(value, list) else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def plain_text(snippet: str) -> str:
+    """A snippet's text without its markup: tags dropped, entities decoded, one line."""
+    return " ".join(unescape(TAG.sub("", snippet)).split())

@@ -70,9 +70,7 @@ def article_to_document(article: Article, month: str, date_label: str | None) ->
             "actors": entities.actors,
             "countries": entities.countries,
             "orgs": entities.orgs,
-            "mentions": [
-                [m.kind, m.canonical, m.surface, m.field, m.start, m.end] for m in entities.mentions
-            ],
+            "mentions": [mention.to_row() for mention in entities.mentions],
         },
     }
 
@@ -85,7 +83,7 @@ def document_to_article(fields: dict[str, Any]) -> Article:
         actors=list(record["actors"]),
         countries=list(record["countries"]),
         orgs=list(record["orgs"]),
-        mentions=[Mention(*row) for row in record["mentions"]],
+        mentions=[Mention.from_row(row) for row in record["mentions"]],
     )
     return Article(
         id=fields["id"],

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from search.indexer import index_paths
-from search.query import SearchIndex
+from search.live_index import SearchIndex
 from search.web import create_app
+from tests.tied import build_tied_index
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHARED_DATA = PROJECT.parent / "shared" / "data"
@@ -87,3 +88,9 @@ def client(samples_index: Path):
     app = create_app({"INDEX_DIR": str(samples_index), "TESTING": True})
     yield app.test_client()
     app.extensions["search_index"].close()
+
+
+@pytest.fixture(scope="session")
+def tied_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """samples/ plus many articles whose dates and scores tie (tests/tied.py)."""
+    return build_tied_index(tmp_path_factory.mktemp("ties"))

@@ -19,8 +19,9 @@ from bench.replica import (
 from search.cache import CACHE_FILE, ExtractionCache
 from search.dates import parse_date
 from search.indexer import index_paths, make_article_id
+from search.live_index import SearchIndex
 from search.params import make_search_request
-from search.query import SearchIndex, run_search
+from search.query import run_search
 from tests.conftest import SAMPLES
 
 COPIES = 3

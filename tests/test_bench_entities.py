@@ -75,3 +75,21 @@ def test_jsonl_mode_scores_labelled_records(
     if split == "check":
         assert figures["people_labels"] == 0
         assert figures["country_labels"] == 2
+
+
+def test_end_to_end_scores_what_the_index_holds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Scoring the index built by `newsarchive index` gives what scoring extraction gives:
+    the benchmark measures the product, not a copy of its pipeline."""
+    path = tmp_path / "labelled.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in RECORDS), encoding="utf-8")
+    figures = []
+    for extra in ([], ["--end-to-end"]):
+        main(["--jsonl", str(path), "--workers", "1", "--json", *extra])
+        figures.append(json.loads(capsys.readouterr().out.splitlines()[-1]))
+    in_memory, indexed = figures
+    assert indexed["end_to_end"] and not in_memory["end_to_end"]
+    for key in ("country_precision", "country_recall", "people_recall", "org_recall"):
+        assert indexed[key] == in_memory[key], key
+    assert indexed["country_labels"] == 4

@@ -1,7 +1,9 @@
 """The bulk writer writes what Whoosh's own writer writes, only faster.
 
 Every comparison is between two real indexes of the same real articles: one written by
-Whoosh's SegmentWriter, one by search/bulkwrite.py.
+Whoosh's SegmentWriter, one by search/bulkwrite.py. The core comparisons use samples/
+alone, so any clone catches an upgrade of the Whoosh pin that changes what either writes;
+the same comparisons on Reuters-21578 run where ../shared/data is present.
 """
 
 from __future__ import annotations
@@ -21,12 +23,16 @@ from search import dates
 from search.bulkwrite import BulkSegmentWriter, write_generation
 from search.indexer import BULK_ADDITIONS, build_article, index_paths, make_article_id
 from search.ingest import read_paths
+from search.live_index import SearchIndex
 from search.models import IndexReport, RawArticle
 from search.params import make_search_request
 from search.postings import FastText, simple_index
-from search.query import SearchIndex, run_search
+from search.query import run_search
 from search.schema import article_to_document, build_schema
-from tests.conftest import SAMPLES, count_reuters_records, need, reuters_files
+from search.whoosh_internals import commit_with
+from tests.conftest import SAMPLES, count_reuters_records, reuters_files
+
+BLOCK_LIMIT = 128  # postings per block in Whoosh 3 posting lists
 
 
 def documents(paths: list[Path], limit: int) -> list[dict[str, Any]]:
@@ -40,6 +46,17 @@ def documents(paths: list[Path], limit: int) -> list[dict[str, Any]]:
         if len(found) == limit:
             break
     return found
+
+
+def copies_of(docs: list[dict[str, Any]], copies: int) -> list[dict[str, Any]]:
+    """Each document `copies` times under new ids: enough postings per term for many blocks."""
+    return [{**doc, "id": f"{doc['id']}-c{copy}"} for copy in range(copies) for doc in docs]
+
+
+@pytest.fixture(scope="module")
+def sample_documents() -> list[dict[str, Any]]:
+    """The documents of every article in samples/."""
+    return documents([SAMPLES], 10_000)
 
 
 @pytest.fixture(scope="module")
@@ -92,14 +109,24 @@ def lengths_of(ix: Any) -> dict[str, list[int]]:
         }
 
 
-def test_text_analysis_is_the_analyzer_chains(reuters_documents: list[dict[str, Any]]) -> None:
+def assert_same_analysis(docs: list[dict[str, Any]]) -> None:
     schema = build_schema()
     for name in ("title", "body"):
         field = schema[name]
         fast = FastText.for_field(field)
         assert fast is not None
-        for doc in reuters_documents:
+        for doc in docs:
             assert sorted(fast.index(doc[name])) == sorted(field.index(doc[name])), doc["id"]
+
+
+def test_text_analysis_is_the_analyzer_chains(sample_documents: list[dict[str, Any]]) -> None:
+    assert_same_analysis(sample_documents)
+
+
+def test_text_analysis_is_the_analyzer_chains_on_reuters(
+    reuters_documents: list[dict[str, Any]],
+) -> None:
+    assert_same_analysis(reuters_documents)
 
 
 @settings(max_examples=300, deadline=None)
@@ -136,12 +163,8 @@ def test_identifiers_and_keywords_are_indexed_as_whoosh_does(pieces: list[str]) 
         assert sorted(fast(value)) == sorted(schema[name].index(value)), name
 
 
-def test_an_index_written_in_bulk_holds_what_whoosh_writes(
-    tmp_path: Path, reuters_documents: list[dict[str, Any]]
-) -> None:
-    docs = reuters_documents[:1500] + documents([need(SAMPLES)], 50)
-    ours = bulk_written(tmp_path / "bulk", docs)
-    theirs = whoosh_written(tmp_path / "whoosh", docs)
+def assert_same_index(ours: Any, theirs: Any) -> None:
+    """Two indexes hold the same postings, stored fields, lengths and columns."""
     assert postings_of(ours) == postings_of(theirs)
     assert stored_of(ours) == stored_of(theirs)
     assert lengths_of(ours) == lengths_of(theirs)
@@ -150,13 +173,44 @@ def test_an_index_written_in_bulk_holds_what_whoosh_writes(
             assert list(mine.column_reader(column)) == list(reference.column_reader(column))
 
 
+def test_an_index_written_in_bulk_holds_what_whoosh_writes(
+    tmp_path: Path, sample_documents: list[dict[str, Any]]
+) -> None:
+    docs = copies_of(sample_documents, 8)
+    ours = bulk_written(tmp_path / "bulk", docs)
+    theirs = whoosh_written(tmp_path / "whoosh", docs)
+    with theirs.reader() as reader:  # so that block boundaries are compared too
+        assert max(reader.doc_frequency(f, t) for f, t in reader.all_terms()) > 2 * BLOCK_LIMIT
+    assert_same_index(ours, theirs)
+
+
+def test_an_index_written_in_bulk_holds_what_whoosh_writes_on_reuters(
+    tmp_path: Path, reuters_documents: list[dict[str, Any]], sample_documents: list[dict[str, Any]]
+) -> None:
+    docs = reuters_documents[:1500] + sample_documents
+    assert_same_index(
+        bulk_written(tmp_path / "bulk", docs), whoosh_written(tmp_path / "whoosh", docs)
+    )
+
+
 def test_parallel_writers_and_small_budgets_give_segments_with_the_same_content(
+    tmp_path: Path, sample_documents: list[dict[str, Any]]
+) -> None:
+    docs = copies_of(sample_documents, 25)  # two writer processes from 1,000 documents on
+    ours = bulk_written(tmp_path / "bulk", docs, processes=2, memory_mb=1)
+    theirs = whoosh_written(tmp_path / "whoosh", docs)
+    with ours.reader() as reader:
+        assert len(list(reader.leaf_readers())) > 2  # two processes, several flushes each
+    assert_same_index(ours, theirs)
+
+
+def test_parallel_writers_on_reuters_give_the_same_postings(
     tmp_path: Path, reuters_documents: list[dict[str, Any]]
 ) -> None:
     ours = bulk_written(tmp_path / "bulk", reuters_documents, processes=2, memory_mb=4)
     theirs = whoosh_written(tmp_path / "whoosh", reuters_documents)
     with ours.reader() as reader:
-        assert len(list(reader.leaf_readers())) > 2  # two processes, several flushes each
+        assert len(list(reader.leaf_readers())) > 2
     with ours.searcher() as mine, theirs.searcher() as reference:
         for field, word in [("body", "oil"), ("body", "bank"), ("title", "trade"), ("actor", "")]:
             terms = [word] if word else list(islice(reference.lexicon(field), 20))
@@ -171,30 +225,28 @@ def test_parallel_writers_and_small_budgets_give_segments_with_the_same_content(
 
 
 def test_a_failing_writer_process_fails_the_write_and_commits_nothing(
-    tmp_path: Path, reuters_documents: list[dict[str, Any]]
+    tmp_path: Path, sample_documents: list[dict[str, Any]]
 ) -> None:
+    docs = copies_of(sample_documents, 25)
+
     def to_document(doc: dict[str, Any]) -> dict[str, Any]:
-        if doc is reuters_documents[-1]:
+        if doc is docs[-1]:
             raise ValueError("a record the writer cannot take")
         return doc
 
     ix = whoosh_index.create_in(tmp_path, build_schema())
     with pytest.raises(RuntimeError, match="ValueError: a record the writer cannot take"):
-        write_generation(ix, reuters_documents, to_document, processes=2, memory_mb=64)
+        write_generation(ix, docs, to_document, processes=2, memory_mb=64)
     assert whoosh_index.open_dir(tmp_path).doc_count() == 0
 
 
 def test_bulk_writer_takes_documents_one_by_one_like_whoosh(tmp_path: Path) -> None:
-    docs = documents([need(SAMPLES)], 20)
+    docs = documents([SAMPLES], 20)
     ix = whoosh_index.create_in(tmp_path, build_schema())
     writer = BulkSegmentWriter(ix)
     for doc in docs:
         writer.add_document(**doc)
-    segment = writer.finish()
-    committer = SegmentWriter(ix)
-    committer._close_segment()
-    committer._commit_toc([segment])
-    committer._finish()
+    commit_with(SegmentWriter(ix), [writer.finish()])
     with whoosh_index.open_dir(tmp_path).searcher() as searcher:
         assert searcher.doc_count() == len(docs)
         assert [searcher.stored_fields(d)["id"] for d in range(len(docs))] == [

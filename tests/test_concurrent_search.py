@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from search.indexer import index_paths
+from search.live_index import SearchIndex
 from search.models import SearchRequest
-from search.query import SearchIndex, run_search
+from search.query import run_search
 from tests.conftest import run_together
 
 ARTICLES = 3_000  # enough postings per word for several blocks, so matchers seek and read

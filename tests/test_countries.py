@@ -88,6 +88,9 @@ def test_longest_forms_keep_their_own_country() -> None:
         "the Indian Ocean and the West Indies",
         "a Bus and the USSRs",
         "it bought 1.5 billion U.S. dlrs",
+        "The council approved a US$40 million loan for the new bridge.",
+        "Tickets cost US $12 each.",
+        "The yard paid U.S.$3 billion for the order.",
     ],
 )
 def test_words_that_are_not_countries(text: str) -> None:
@@ -181,3 +184,132 @@ def test_matching_is_fast() -> None:
         find_countries(text)
     # The seed article is about five Reuters articles long; the target is 2,000 of those a second.
     assert (time.perf_counter() - start) / 200 < 5 / 2000
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [
+        (1988, ["Yugoslavia"] * 4),
+        (2001, ["Yugoslavia"] * 4),
+        (2004, ["Serbia and Montenegro"] * 4),
+        (2007, ["Serbia", "Montenegro", "Serbia", "Serbia"]),
+        (2012, ["Serbia", "Montenegro", "Serbia", "Kosovo"]),
+    ],
+)
+def test_states_that_came_and_went_follow_the_articles_year(year: int, expected) -> None:
+    # Serbia and Montenegro (2003-2006) sat between the rump Yugoslavia and today's states.
+    text = "Ministers from Belgrade and Podgorica met Serb leaders in Pristina."
+    assert [m.canonical for m in find_countries(text, "body", year)] == expected
+
+
+def test_a_state_named_outright_keeps_its_name() -> None:
+    text = "The State Union of Serbia and Montenegro signed the accord."
+    assert [m.canonical for m in find_countries(text, "body", 2005)] == ["Serbia and Montenegro"]
+    assert canonical_country("serbia and montenegro") == "Serbia and Montenegro"
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [(1984, ["Netherlands Antilles"] * 2), (1995, ["Netherlands Antilles", "Aruba"]),
+     (2012, ["Curacao", "Aruba"])],
+)  # fmt: skip
+def test_islands_that_left_the_netherlands_antilles(year: int, expected) -> None:
+    text = "Refineries on Curacao and Aruba cut output."
+    assert [m.canonical for m in find_countries(text, "body", year)] == expected
+
+
+def about(title: str, body: str, year: int = 2010) -> list[str]:
+    """The country facet of one story, through the whole extraction (the model included)."""
+    from search.entities import ArticleText, extract_entities
+
+    return extract_entities([ArticleText(title, body, "", year)])[0].countries
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        pytest.param(
+            "Tanker rates climb for a third week",
+            "Freight rates for crude tankers rose for a third week on Monday, shipbrokers in "
+            "Oslo said.\n\nBrokers said demand from refiners was strong. Iranian officials said "
+            "exports would resume soon, and an Iranian tanker was seen loading.",
+            ["Norway"],
+            id="a demonym in passing",
+        ),
+        pytest.param(
+            "Swedish goalkeeper changes clubs",
+            "Goalkeeper Erik Lindgren signed a two-year contract with the Toronto Maple Leafs "
+            "on Monday, leaving his club in Stockholm after five seasons.\n\nLindgren said the "
+            "Toronto Maple Leafs had followed him for years.",
+            ["Sweden"],
+            id="a city inside a team's name",
+        ),
+        pytest.param(
+            "Card issuer to hire 900 in Mexico",
+            "American Express said on Tuesday it would open a service centre near Guadalajara, "
+            "hiring 900 people.\n\nThe company said Mexican regulators had approved the plan.",
+            ["Mexico"],
+            id="a demonym inside a company's name",
+        ),
+        pytest.param(
+            "Retailer signs leases for 28 stores",
+            "Electronics retailer Brightline said on Friday it had signed leases for 28 new "
+            "stores.\n\nThe company, the third-largest electronics retailer in the United "
+            "States, would not discuss the terms.",
+            ["United States"],
+            id="the one country of a story, named once",
+        ),
+    ],
+)
+def test_what_decides_the_country_facet(title: str, body: str, expected: list[str]) -> None:
+    assert about(title, body) == expected
+
+
+LONG_FLOOD_STORY = (
+    "Floods closed more than 2,000 schools across northern Bangladesh on Sunday, officials in "
+    "Dhaka said.\n\nRivers rose after a week of rain. Bangladesh's disaster ministry said "
+    "shelters held 80,000 people, and the army flew food to districts cut off by water. "
+    "Forecasters said the rain came from a depression over India that would move east. "
+    "Bangladesh asked donors for boats and water tablets. Aid groups in Dhaka said the worst "
+    "was still to come, and that Bangladesh's rice harvest would suffer. Traders in India "
+    "said prices had already risen. Officials said schools in Bangladesh could reopen within "
+    "a fortnight if the water fell."
+)
+
+
+def test_countries_named_in_passing_yield_to_the_story_s_subject() -> None:
+    # India is named twice, as Bangladesh's neighbour: one point a mention would make it
+    # salient; against a subject named eight times it is not.
+    assert about("Floods close schools", LONG_FLOOD_STORY) == ["Bangladesh"]
+    text = find_countries(LONG_FLOOD_STORY)
+    assert [m.canonical for m in text].count("India") == 2  # still mentioned and searchable
+
+
+def test_the_same_two_mentions_make_the_subject_of_a_short_story() -> None:
+    body = (
+        "Heavy rain closed schools across the north on Sunday.\n\nForecasters in India said "
+        "the depression would move east, and India's weather office warned of floods."
+    )
+    assert about("Rain closes schools", body) == ["India"]
+
+
+def test_a_headline_country_stays_however_much_the_body_names_another() -> None:
+    body = LONG_FLOOD_STORY.replace("Sunday", "Sunday, as a Japanese survey team arrived")
+    assert about("Japan sends flood experts", body) == ["Bangladesh", "Japan"]
+
+
+@pytest.mark.parametrize(
+    ("text", "year", "expected"),
+    [
+        ("Yemen met South Yemen in Sanaa.", 1987, ["North Yemen", "South Yemen", "North Yemen"]),
+        ("Yemen's president spoke in Sanaa.", 2011, ["Yemen", "Yemen"]),
+    ],
+)
+def test_yemen_before_unification_is_north_yemen(text: str, year: int, expected) -> None:
+    assert [m.canonical for m in find_countries(text, "body", year)] == expected
+
+
+@pytest.mark.parametrize("dateline", ["NEW CANAAN, Conn, March 3 -", "LODI, Calif, March 4 -"])
+def test_dateline_state_abbreviations_without_a_full_stop(dateline: str) -> None:
+    assert canonicals(dateline) == ["United States"]
+    assert canonicals("the Conn and Calif boats") == []

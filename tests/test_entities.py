@@ -14,8 +14,9 @@ from search.entities.archive import NameTable
 from search.entities.countries import find_countries
 from search.errors import InputError
 from search.indexer import index_paths
+from search.live_index import SearchIndex
 from search.models import SearchRequest
-from search.query import SearchIndex, run_search
+from search.query import run_search
 
 
 def canonicals(text: str, year: int | None) -> list[str]:

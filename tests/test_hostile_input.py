@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from search.ingest import read_paths
+from search.live_index import SearchIndex, get_article
 from search.models import RecordError, SearchRequest
-from search.query import SearchIndex, get_article, run_search
+from search.query import run_search
 from tests.processes import failure_lines, parse_summary, run_cli
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"

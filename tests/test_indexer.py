@@ -10,8 +10,9 @@ import pytest
 from search.errors import IndexBusy
 from search.indexer import index_paths
 from search.layout import current_generation, writer_lock
+from search.live_index import SearchIndex, get_article
 from search.models import SearchRequest
-from search.query import SearchIndex, get_article, run_search
+from search.query import run_search
 
 
 def write_jsonl(path: Path, records: list[dict]) -> Path:

@@ -10,10 +10,11 @@ import pytest
 from whoosh import scoring
 
 from search.indexer import index_paths
+from search.live_index import SearchIndex
 from search.matching import evaluate
 from search.models import ENTITY_KINDS
-from search.params import make_search_request
-from search.query import SearchIndex, parse_query, run_search
+from search.params import make_search_request, parse_query
+from search.query import run_search
 
 QUERIES = [
     "grain",

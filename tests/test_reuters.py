@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from search.live_index import SearchIndex
 from search.params import make_search_request
-from search.query import SearchIndex, run_search
+from search.query import run_search
 from search.web import create_app
 from tests.conftest import count_reuters_records, reuters_files
 

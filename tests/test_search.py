@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from search.errors import BadRequest
+from search.live_index import SearchIndex, get_article
 from search.params import make_search_request
-from search.query import SearchIndex, get_article, run_search
+from search.query import run_search
 
 SEED_ACTORS = {"Dmitry Peskov", "Yevgeny Prigozhin", "Vladimir Putin", "Joe Biden"}
 

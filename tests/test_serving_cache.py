@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from search.indexer import index_paths
+from search.live_index import SearchIndex
 from search.models import SearchRequest
-from search.query import SearchIndex, run_search
+from search.query import run_search
 from search.web import create_app
 from tests.conftest import run_together
 from tests.processes import run_cli

@@ -180,7 +180,7 @@ def test_entity_page_shows_counts_dates_timeline_and_related(client) -> None:
 
 
 def test_related_entities_are_ranked_by_lift(client, samples_search) -> None:
-    from search.query import profile_entity
+    from search.summaries import profile_entity
 
     first, _ = two_countries(client)
     profile = profile_entity(samples_search, "country", first)

@@ -2,35 +2,22 @@
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
 
 from search.entities.countries import find_countries
 from search.entities.ner import NameFinder
+from search.entities.salience import lead_end, salient_countries
 from search.models import Entities, Mention, ParsedDate
 
 # Part of every article's content hash and of the extraction cache's keys: bump it when
 # extraction changes, and the next `index` run re-extracts every article.
-EXTRACTOR_VERSION = "6"
+EXTRACTOR_VERSION = "7"  # names (h3) and countries (h4, "6c") both changed extraction
 
 # Seats of power that are organisations in their own right as well as a country's
 # metonym: "the Kremlin said" counts for Russia and for the Kremlin.
 INSTITUTIONS = {"Kremlin", "White House", "Pentagon", "Downing Street", "Elysee", "Élysée"}
-
-# Salience: how much a country's mentions say that the article is about it. The editors
-# of Reuters-21578 labelled the countries a story is about, not every country it names
-# in passing, and a user filtering by a country wants the same. A country is in the
-# article's country facet when its score reaches SALIENT; every mention of every country
-# stays in the article's mentions (and its text stays searchable).
-HEADLINE_SCORE = 3  # named in the headline
-DATELINE_SCORE = 3  # the dateline's place ("TOKYO, March 3")
-LEAD_SCORE = 2  # named in the first sentence of the story
-MENTION_SCORE = 1  # each further mention in the body
-SALIENT = 2
-LEAD_END = re.compile(r"(?<![A-Z])[.!?](?=\s+[A-Z\"“])|\n\s*\n")
-LEAD_MAX = 400
 
 
 class ArticleText(NamedTuple):
@@ -67,39 +54,9 @@ def extract_entities(articles: Sequence[ArticleText]) -> list[Entities]:
             + find_countries(article.body, "body", article.year)
         )
         entities = combine_mentions(countries, names)
-        entities.countries = salient_countries(countries, lead_end(article.body))
+        entities.countries = salient_countries(countries, lead_end(article.body), names)
         found.append(entities)
     return found
-
-
-def lead_end(body: str) -> int:
-    """Where the story's lead (its first sentence) ends."""
-    match = LEAD_END.search(body, 0, LEAD_MAX)
-    return match.end() if match else min(len(body), LEAD_MAX)
-
-
-def salience(countries: list[Mention], lead: int) -> dict[str, int]:
-    """Each country's salience score; see the constants above."""
-    score: dict[str, int] = defaultdict(int)
-    places: dict[str, set[str]] = defaultdict(set)
-    for mention in countries:
-        if mention.field == "body":
-            score[mention.canonical] += MENTION_SCORE
-            if mention.start < lead:
-                places[mention.canonical].add("lead")
-        else:
-            places[mention.canonical].add(mention.field)
-    bonus = {"title": HEADLINE_SCORE, "dateline": DATELINE_SCORE, "lead": LEAD_SCORE}
-    for country, where in places.items():
-        score[country] += sum(bonus[place] for place in where)
-    return dict(score)
-
-
-def salient_countries(countries: list[Mention], lead: int) -> list[str]:
-    """The countries the article is about, most salient first."""
-    scores = salience(countries, lead)
-    ranked = sorted(scores, key=lambda c: -scores[c])  # stable: ties keep text order
-    return [country for country in ranked if scores[country] >= SALIENT]
 
 
 def combine_mentions(countries: list[Mention], names: list[Mention]) -> Entities:

@@ -40,9 +40,10 @@ PLACE_LEADING = """The In On At For From To By And But Or Of With Said Says Both
 PLACE_LEADING_WORDS = set(PLACE_LEADING.split())
 TITLE_SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of",
                      "on", "or", "the", "to", "with", "vs"}  # fmt: skip
-# "U.S. dlrs" in a Japanese bank's report is a currency, not a mention of the country.
+# "U.S. dlrs" in a Japanese bank's report and "US$10 million" in a budget are a currency,
+# not a mention of the country.
 CURRENCY_AFTER = re.compile(
-    r"\s+(?:dollars?|dlrs?|cents?|cts|francs?|marks?|yen|pounds?|sterling|guilders?|crowns?|"
+    r" ?\$|\s+(?:dollars?|dlrs?|cents?|cts|francs?|marks?|yen|pounds?|sterling|guilders?|crowns?|"
     r"pesos?|lire|lira|rupees?|yuan|rand|currency)\b",
     re.IGNORECASE,
 )
@@ -67,15 +68,23 @@ PREDECESSORS = {
     "Germany": "West Germany",
     "Croatia": "Yugoslavia",
     "Slovenia": "Yugoslavia",
-    "Serbia": "Yugoslavia",
     "Bosnia and Herzegovina": "Yugoslavia",
     "North Macedonia": "Yugoslavia",
-    "Montenegro": "Yugoslavia",
-    "Kosovo": "Yugoslavia",
+    # The rump Yugoslavia became Serbia and Montenegro in 2003, and split in 2006; Kosovo
+    # was a province of Serbia until 2008 (ISO 3166-3: YUCS withdrawn 2003, CSXX 2006).
+    "Serbia and Montenegro": "Yugoslavia",
+    "Serbia": "Serbia and Montenegro",
+    "Montenegro": "Serbia and Montenegro",
+    "Kosovo": "Serbia",
     "Czech Republic": "Czechoslovakia",
     "Slovakia": "Czechoslovakia",
     "Eritrea": "Ethiopia",
     "South Sudan": "Sudan",
+    "Yemen": "North Yemen",  # the Yemen Arab Republic, "Yemen" in its time
+    # Aruba left the Netherlands Antilles in 1986; Curacao and Sint Maarten in 2010.
+    "Aruba": "Netherlands Antilles",
+    "Curacao": "Netherlands Antilles",
+    "Sint Maarten": "Netherlands Antilles",
 }
 
 
@@ -146,8 +155,17 @@ def canonical_country(name: str) -> str | None:
     return None if form is None or form.canonical == BLOCKER else form.canonical
 
 
+def form_kind(surface: str) -> str | None:
+    """The gazetteer kind of a matched surface form ("Iranian" -> "demonym"), else None."""
+    form = load_gazetteer().get(surface) or _casefolded_gazetteer().get(surface.casefold())
+    return None if form is None else form.kind
+
+
 def state_in(canonical: str, year: int) -> str:
-    """The state that a country's names meant in a year: its predecessor before it existed."""
+    """The state that a country's names meant in a year: its predecessor before it existed.
+
+    Predecessors chain: in 2005 "Belgrade" is Serbia and Montenegro, in 1987 Yugoslavia.
+    """
     predecessor = PREDECESSORS.get(canonical)
     start, _ = state_periods().get(canonical, (None, None))
     if predecessor is None or start is None or year >= start:
@@ -155,6 +173,8 @@ def state_in(canonical: str, year: int) -> str:
     first, last = state_periods().get(predecessor, (None, None))
     if (first is None or first <= year) and (last is None or year <= last):
         return predecessor
+    if first is not None and year < first:
+        return state_in(predecessor, year)
     return canonical
 
 

@@ -84,7 +84,7 @@ def read_text(path: Path, text: str) -> Iterator[RawArticle | RecordError]:
     paragraphs = split_paragraphs(body)
     yield RawArticle(
         locator=locator,
-        title=make_title(first_sentence(body)),
+        title=title_from_body(body),
         body=body,
         date_text=date_text,
         extra={"subheadings": find_subheadings(paragraphs)},
@@ -133,6 +133,11 @@ def ends_sentence(line: str, mark: int, after: int) -> bool:
     word = word.lstrip("\"'“‘(")
     # "U.S." and "J." are initials; "Mr." and "Jan." are abbreviations.
     return not (INITIALS.fullmatch(word) or word.lower() in ABBREVIATIONS)
+
+
+def title_from_body(body: str) -> str:
+    """The title of an article that has none, in every format: its first sentence."""
+    return make_title(first_sentence(body))
 
 
 def make_title(sentence: str) -> str:

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.templating import Environment
 
 from search import config
-from search.query import SearchIndex
+from search.live_index import SearchIndex
 from search.web.errors import register_error_handlers
 from search.web.views import blueprint
 

@@ -62,14 +62,21 @@ def search_context(page: SearchPage | None, args: MultiDict) -> dict[str, Any]:
     return context
 
 
-def export_links(args: MultiDict) -> list[dict[str, str]]:
-    """The same search as JSON, CSV and an Atom feed."""
+def export_links(args: MultiDict) -> list[dict[str, Any]]:
+    """The same search as JSON, CSV, JSON Lines and an Atom feed."""
     pairs = [(k, v) for k, v in args.items(multi=True) if k != "page"]
+    query = query_string(pairs)
     return [
-        {"label": "JSON", "url": endpoint_url("web.search_api") + query_string(pairs)},
-        {"label": "CSV", "url": endpoint_url("web.export_csv") + query_string(pairs)},
-        {"label": "Atom feed", "url": endpoint_url("web.export_atom") + query_string(pairs)},
+        {"label": "JSON", "url": endpoint_url("web.search_api") + query},
+        {"label": "CSV", "url": export_url("csv") + query, "download": True},
+        {"label": "JSON Lines", "url": export_url("jsonl") + query, "download": True},
+        {"label": "Atom feed", "url": endpoint_url("web.export_atom") + query},
     ]
+
+
+def export_url(export_format: str) -> str:
+    """The streamed export of a search in one format, without its parameters."""
+    return endpoint_url("web.export", export_format=export_format)
 
 
 def suggestion_link(args: MultiDict, suggestion: str) -> dict[str, str]:

@@ -15,10 +15,13 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, message: str) -> Any:
-    """One error, as JSON for the API or as a page."""
+def error_response(status: int, message: str, parameter: str | None = None) -> Any:
+    """One error, as JSON for the API (with the parameter to change, if one is) or a page."""
     if wants_json():
-        return jsonify({"error": message, "status": status}), status
+        body: dict[str, Any] = {"error": message, "status": status}
+        if parameter:
+            body["parameter"] = parameter
+        return jsonify(body), status
     return render_template("error.html", status=status, message=message), status
 
 
@@ -27,7 +30,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(NewsarchiveError)
     def handle_ours(error: NewsarchiveError) -> Any:
-        return error_response(error.status, error.message)
+        return error_response(error.status, error.message, getattr(error, "parameter", None))
 
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException) -> Any:

@@ -1,43 +1,28 @@
-"""The search as a CSV download, an Atom feed and an OpenSearch description."""
+"""The search as a streamed CSV or JSON Lines download, an Atom feed, an OpenSearch description."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
 
-from flask import Response, render_template, request, url_for
+from flask import Response, render_template, request, stream_with_context, url_for
 from markupsafe import Markup
 
 from search.models import Hit
+from search.render import export_pieces
 
-CSV_COLUMNS = ("id", "title", "date", "actors", "countries", "orgs", "url", "snippet")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-LIST_SEPARATOR = "; "
-
-
-def csv_cell(value: Any) -> str:
-    """A cell a spreadsheet shows as text: a leading = + - @ would start a formula."""
-    if value is None:
-        return ""
-    text = LIST_SEPARATOR.join(value) if isinstance(value, list) else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+EXPORT_TYPES = {"csv": "text/csv", "jsonl": "application/jsonl"}
 
 
-def csv_response(hits: Iterable[Hit], filename: str = "newsarchive-search.csv") -> Response:
-    """The hits as a UTF-8 CSV download, one row per article."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for hit in hits:
-        row = {**vars(hit), "snippet": Markup(hit.snippet).striptags()}
-        writer.writerow([csv_cell(row[column]) for column in CSV_COLUMNS])
+def export_response(total: int, hits: Iterable[Hit], export_format: str) -> Response:
+    """Every hit as a streamed CSV or JSON Lines download; nothing is held in memory."""
     return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        stream_with_context(export_pieces(hits, export_format)),
+        mimetype=EXPORT_TYPES[export_format],
+        headers={
+            "Content-Disposition": f'attachment; filename="newsarchive-search.{export_format}"',
+            "X-Total-Count": str(total),
+        },
     )
 
 

@@ -6,21 +6,16 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
-from search.config import setting
 from search.errors import BadRequest, NotFound
+from search.live_index import SearchIndex, get_article
 from search.models import SearchPage
-from search.query import (
-    SearchIndex,
-    get_article,
-    list_hits,
-    profile_entity,
-    run_search,
-    suggest_query,
-)
+from search.query import export_hits, run_search
 from search.render import article_to_json, page_to_json
+from search.suggestions import suggest_query
+from search.summaries import profile_entity
 from search.web.arguments import link, request_from_args
 from search.web.context import FACET_LABELS, article_context, search_context, suggestion_link
-from search.web.exports import atom_response, csv_response, opensearch_response
+from search.web.exports import atom_response, export_response, opensearch_response
 from search.web.profiles import entity_context, facet_page_context
 
 blueprint = Blueprint("web", __name__)
@@ -53,15 +48,16 @@ def search_page() -> Any:
 
 @blueprint.route("/api/search")
 def search_api() -> Any:
-    """The search as JSON, in the shape DESIGN.md fixes."""
+    """The search as JSON: the contract render.page_to_json writes."""
     return jsonify(page_to_json(run_search_from_args()))
 
 
-@blueprint.route("/export.csv")
-def export_csv() -> Any:
-    """Every match (up to the export limit) as CSV, in the page's order."""
-    search_request = request_from_args(request.args, current_app.config["PER_PAGE"])
-    return csv_response(list_hits(search_index(), search_request, setting("export_limit")))
+@blueprint.route("/export.<any(csv, jsonl):export_format>")
+def export(export_format: str) -> Any:
+    """Every match as CSV or JSON Lines, in the page's order, streamed."""
+    search_request = request_from_args(request.args, current_app.config["PER_PAGE"], page=None)
+    total, hits = export_hits(search_index(), search_request)
+    return export_response(total, hits, export_format)
 
 
 @blueprint.route("/feed.atom")

@@ -1,0 +1,111 @@
+"""Which of the countries an article names it is about: the country facet's salience rules.
+
+The editors of Reuters-21578 and of Wikinews labelled the countries a story is about, not
+every country it names in passing, and a user filtering by a country wants the same. Every
+mention of every country stays in the article's mentions (highlighted and searchable);
+only the salient ones become facet values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from search.entities.countries import form_kind
+from search.models import Mention
+
+# Where a country is named. The headline and the dateline say what the story is about,
+# and either alone makes a country salient.
+HEADLINE_SCORE = 3  # named in the headline
+DATELINE_SCORE = 3  # the dateline's place ("TOKYO, March 3")
+LEAD_SCORE = 2  # named in the first sentence of the story
+# How a country is named in the body. "Iranian officials" and "a Japanese carmaker" describe
+# people and things, not where the story is; a place inside an organisation's name
+# ("Toronto Maple Leafs", "Bank of Japan") is part of that name. Both count half a mention.
+MENTION_SCORE = 1.0
+DEMONYM_SCORE = 0.5
+INSIDE_NAME_SCORE = 0.5
+SALIENT = 2
+# Without the headline or the dateline, a country must also hold its own against the
+# article's most salient one (half its score): a long story names many countries in
+# passing, and one point per mention would make each of them salient. Relative, so that
+# it scales with the story; but a country named four times is a subject however long
+# the story is.
+RELATIVE = 0.5
+ENOUGH = 4.0
+LEAD_END = re.compile(r"(?<![A-Z])[.!?](?=\s+[A-Z\"“])|\n\s*\n")
+LEAD_MAX = 400
+
+
+def lead_end(body: str) -> int:
+    """Where the story's lead (its first sentence) ends."""
+    match = LEAD_END.search(body, 0, LEAD_MAX)
+    return match.end() if match else min(len(body), LEAD_MAX)
+
+
+def salience(
+    countries: list[Mention], lead: int, names: list[Mention] | None = None
+) -> dict[str, float]:
+    """Each country's salience score; see the constants above."""
+    inside = _inside_names(countries, names or [])
+    score: dict[str, float] = defaultdict(float)
+    places: dict[str, set[str]] = defaultdict(set)
+    for index, mention in enumerate(countries):
+        if mention.field == "body":
+            score[mention.canonical] += _body_score(mention, index in inside)
+            if mention.start < lead and _names_the_country(mention, index in inside):
+                places[mention.canonical].add("lead")
+        else:
+            places[mention.canonical].add(mention.field)
+    bonus = {"title": HEADLINE_SCORE, "dateline": DATELINE_SCORE, "lead": LEAD_SCORE}
+    for country, where in places.items():
+        score[country] += sum(bonus[place] for place in where)
+    return dict(score)
+
+
+def _body_score(mention: Mention, inside_name: bool) -> float:
+    if inside_name:
+        return INSIDE_NAME_SCORE
+    return DEMONYM_SCORE if form_kind(mention.surface) == "demonym" else MENTION_SCORE
+
+
+def _names_the_country(mention: Mention, inside_name: bool) -> bool:
+    # "Bank of Japan" in the lead names Japan; "Toronto Maple Leafs" and "American
+    # Express" name a team and a company.
+    return not inside_name or form_kind(mention.surface) == "name"
+
+
+def _inside_names(countries: list[Mention], names: list[Mention]) -> set[int]:
+    """The indexes of country mentions that lie inside an organisation's name."""
+    spans = [(n.field, n.start, n.end) for n in names if n.kind == "org"]
+    return {
+        index
+        for index, c in enumerate(countries)
+        if any(f == c.field and s <= c.start and c.end <= e and (s, e) != (c.start, c.end)
+               for f, s, e in spans)
+    }  # fmt: skip
+
+
+def salient_countries(
+    countries: list[Mention], lead: int, names: list[Mention] | None = None
+) -> list[str]:
+    """The countries the article is about, most salient first.
+
+    Salient: named in the headline or the dateline; or scoring SALIENT and at least
+    RELATIVE of the top score or ENOUGH. The top country is salient with one plain mention, so that
+    a story naming one country once is still found under it.
+    """
+    scores = salience(countries, lead, names)
+    if not scores:
+        return []
+    top = max(scores.values())
+    headline = {m.canonical for m in countries if m.field in ("title", "dateline")}
+
+    def is_salient(country: str) -> bool:
+        score = scores[country]
+        if score == top and top >= MENTION_SCORE:
+            return True
+        return score >= SALIENT and (country in headline or score >= min(RELATIVE * top, ENOUGH))
+
+    ranked = sorted(scores, key=lambda c: -scores[c])  # stable: ties keep text order
+    return [country for country in ranked if is_salient(country)]
