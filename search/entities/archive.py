@@ -237,7 +237,9 @@ def _surnames(actors: dict[str, int]) -> dict[Key, Key | None]:
         candidates = by_tail.get(name)
         if not candidates:
             continue
-        best = _dominant(candidates, actors)
+        # A name seen in one article ("Besides Reagan", a typo) makes no surname ambiguous.
+        solid = [c for c in candidates if actors[c] >= MIN_ARTICLES] or candidates
+        best = _dominant(solid, actors)
         if best is not None:
             mapping[("actor", name)] = ("actor", best)
         # else "Brown", several people and no way to tell: it stays as written. A

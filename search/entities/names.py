@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from search.entities.evidence import shown_as_person
 from search.entities.spans import PARTICLES
 from search.models import EntityKind, Mention
@@ -260,7 +262,14 @@ def drop_title(span: Span) -> Span | None:
     """'President Joe Biden' → 'Joe Biden'; a title alone is no name."""
     words = span.text.split()
     dropped = 0
-    while words and words[0].rstrip(".") in TITLES:
+    # Titles, and what a sentence or line put before the name ("Besides Reagan's", "Sen.\nand
+    # Reagan"): lower-case words and function words.
+    while words and (
+        words[0].rstrip(".") in TITLES
+        or len(words) > 1
+        and words[0].lower() not in SURNAME_PARTICLES  # "von der Leyen" stays whole
+        and (words[0].islower() or words[0].lower() in STOP_WORDS)
+    ):
         dropped += 1
         words.pop(0)
     if not words:
