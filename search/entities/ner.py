@@ -145,18 +145,18 @@ def readable_texts(title: str, body: str) -> dict[str, str]:
     lines (not table rows) in the case the article's own prose gives their words. Offsets
     are those of the original texts."""
     body = blank_boilerplate(body)
-    shouted = [line for line in body.split("\n") if is_shouting(line) and not is_table_row(line)]
-    if not shouted and not is_shouting(title):
+    lines = body.split("\n")
+    shouted = [is_shouting(line) and not is_table_row(line) for line in lines]
+    if not any(shouted) and not is_shouting(title):
         return {"title": title, "body": body}
     forms = case_forms(body)
     if is_shouting(title):
         title = restored_case(title, forms, STOP_WORDS)
-    if shouted:
+    if any(shouted):
         body = "\n".join(
-            restored_case(line, forms, STOP_WORDS)
-            if is_shouting(line) and not is_table_row(line) else line
-            for line in body.split("\n")
-        )  # fmt: skip
+            restored_case(line, forms, STOP_WORDS) if caps else line
+            for line, caps in zip(lines, shouted, strict=True)
+        )
     return {"title": title, "body": body}
 
 
@@ -167,7 +167,9 @@ def model_input(nlp: Any, title: str, body: str) -> tuple[list[str], list[bool],
     """The words the model reads (the title, then windows of the body), with their origins."""
     pieces: list[tuple[Field, int, int]] = []
     if title and not is_shouting(title):
-        pieces.append(("title", 0, len(title)))
+        # Windows too: an all-caps headline, read in the article's case, is mostly
+        # lower-case words that need no model.
+        pieces += [("title", start, end) for start, end in body_windows(title)]
     pieces += [("body", start, end) for start, end in body_windows(body)]
     texts = {"title": title, "body": body}
     # One tokenizer call for all pieces; a line break between pieces marks a gap. Line
