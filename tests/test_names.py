@@ -79,3 +79,80 @@ def test_table_words_inside_a_name_are_no_person(finder: NameFinder) -> None:
     body = ("New Zealand's official foreign reserves fell to 7.15 billion N.Z. Dlrs in January "
             "from 7.20 billion dlrs in December, the Reserve Bank said.")  # fmt: skip
     assert canonicals(finder.find_names_in("", body), "actor") == set()
+
+
+def actors_of(finder: NameFinder, title: str, body: str) -> set[str]:
+    return canonicals(finder.find_names_in(title, body), "actor")
+
+
+def test_particles_and_hyphenated_given_names_stay_whole(finder: NameFinder) -> None:
+    body = ("European Commission President Katrin von der Heyde spoke on Tuesday. "
+            "Von der Heyde said the fund was ready. South Korean President Park Seo-yeon "
+            "agreed. Park said talks would go on.")  # fmt: skip
+    mentions = finder.find_names_in("", body)
+    assert canonicals(mentions, "actor") == {"Katrin von der Heyde", "Park Seo-yeon"}
+    by_surface = {m.surface: m.canonical for m in mentions if m.kind == "actor"}
+    assert by_surface["Park"] == "Park Seo-yeon"  # the family name comes first
+
+
+def test_words_places_and_markets_are_no_people(finder: NameFinder) -> None:
+    body = ("Brexit talks stalled again on Monday. Glaciers in the region retreated, "
+            "while ships waited at Santos. Santos handled less soy. Brent crude rose "
+            "and the Hang Seng index fell. Turnout was low.")  # fmt: skip
+    mentions = finder.find_names_in("Brexit stalls", body)
+    assert canonicals(mentions, "actor") == set()
+    assert canonicals(mentions, "org") == set()
+
+
+def test_a_well_known_surname_alone_stays_a_person(finder: NameFinder) -> None:
+    assert actors_of(finder, "", "Aides said President Reagan would veto the bill.") == {"Reagan"}
+    assert actors_of(finder, "", "Critics attacked the Bush administration on Iraq.") == {"Bush"}
+
+
+def test_credits_and_bylines_name_nobody(finder: NameFinder) -> None:
+    body = ("LONDON (Reuters) - Mayor Lena Hartmann opened the bridge on Monday.\n\n"
+            "Slideshow (5 images)\n\n"
+            "FILE PHOTO: Lena Hartmann in London. REUTERS/Sandra Okonjo/File Photo\n\n"
+            "Reporting by Tom Ashdown and Priya Raman; Editing by Colin Weir")  # fmt: skip
+    mentions = finder.find_names_in("", body)
+    assert canonicals(mentions, "actor") == {"Lena Hartmann"}
+    assert canonicals(mentions, "org") == set()
+
+
+def test_names_end_at_a_heading_or_a_dash(finder: NameFinder) -> None:
+    title, body = "Lena Hartmann wins Senate seat", "Lena Hartmann won on Tuesday."
+    assert actors_of(finder, title, body) == {"Lena Hartmann"}
+    body = "Council leader Lena Hartmann - The council voted on Monday, Hartmann said."
+    assert actors_of(finder, "", body) == {"Lena Hartmann"}
+
+
+def test_all_caps_lines_are_read_in_the_articles_own_case(finder: NameFinder) -> None:
+    body = ("CORNWALL FOODS TO CUT 800 JOBS AS SALES FALL\n\n"
+            "Cornwall Foods will cut jobs, chief executive Derek Hallam said.")  # fmt: skip
+    mentions = finder.find_names_in("HALLAM SAYS CUTS ARE NEEDED", body)
+    assert canonicals(mentions, "org") == {"Cornwall Foods"}
+    assert canonicals(mentions, "actor") == {"Derek Hallam"}
+    assert {m.surface for m in mentions} >= {"CORNWALL FOODS", "HALLAM"}  # as written
+
+
+def test_results_lists_give_teams_and_players(finder: NameFinder) -> None:
+    football = ("Porto Vale went top with a win on Saturday.\n\nRESULTS\n\n"
+                "Porto Vale 2 Riverside Athletic 1\n"
+                "Sporting Alverca 0 Estrela Norte 0\n")  # fmt: skip
+    mentions = finder.find_names_in("", football)
+    assert canonicals(mentions, "org") == {
+        "Porto Vale", "Riverside Athletic", "Sporting Alverca", "Estrela Norte"
+    }  # fmt: skip
+    assert canonicals(mentions, "actor") == set()
+    tennis = ("Castell won her first title.\n\nFinal:\n"
+              "Mira Castell (Spain) beat Ilse Brandt (Germany) 6-3 6-4\n")  # fmt: skip
+    mentions = finder.find_names_in("", tennis)
+    assert canonicals(mentions, "actor") == {"Mira Castell", "Ilse Brandt"}
+    assert canonicals(mentions, "org") == set()
+
+
+def test_a_person_the_model_calls_an_organisation_is_a_person(finder: NameFinder) -> None:
+    body = "Democrat Maren Holt won the seat on Tuesday. Senator Holt thanked voters."
+    mentions = finder.find_names_in("Maren Holt wins Senate seat", body)
+    assert canonicals(mentions, "actor") == {"Maren Holt"}
+    assert "Maren Holt" not in canonicals(mentions, "org")

@@ -110,8 +110,9 @@ def test_top_actors_are_full_names_without_splits(reuters_index: Path) -> None:
     counts = Counter(name for a in indexed_articles(reuters_index) for name in a.entities.actors)
     top = [name for name, _ in counts.most_common(100)]
     full = [name for name in top if " " in name]
-    # No surname beside its full name ("Reagan" beside "Ronald Reagan"), no table words.
+    # No surname beside its one full name ("Reagan" beside "Ronald Reagan"), no table
+    # words; a surname several people share ("Baker": James and Howard) stays as written.
     for name in top:
-        assert not any(other.endswith(" " + name) for other in full), name
+        assert len([other for other in full if other.endswith(" " + name)]) != 1, name
     assert not {"Avg", "Revs", "Shr", "Reuters", "Cts"} & set(top)
     assert "Ronald Reagan" in top[:3]

@@ -12,9 +12,15 @@ occurs (a NameTable), and derives an ArchiveResolver from the counts:
   Morgan" -> "J.P. Morgan and Co Inc", "Samuel Montagu" -> "Samuel Montagu and Co").
 - surnames: a one-word actor ("Reagan") whose surname belongs to full names in the
   archive becomes the dominant one when it has at least DOMINANT of their articles
-  ("Ronald Reagan"); when none dominates, the bare surname is no facet value (the
-  mention stays highlighted). The same for a name's tail ("Bra Kanon" -> "Denis Bra
-  Kanon").
+  ("Ronald Reagan"); when none dominates, the bare surname stays as written: a
+  well-known surname said alone is still who the story is about. The same for a
+  name's tail ("Bra Kanon" -> "Denis Bra Kanon").
+- every longer name is checked against the article: a short name becomes a longer
+  one only when the article names no other bearer of it ("Baker" in a story about
+  Howard Baker is not the archive's James Baker), and an organisation's one-word
+  name becomes a longer one only when the article says the longer name too or the
+  archive uses the longer name at least as often as the short one ("Reuters" is not
+  "Reuters Breakingviews").
 - organisations: an acronym becomes the long name whose initials it is ("EC" ->
   "European Community"); a name with or without "Corp"/"Co"/"Inc" is one name, the
   most frequent form; a one-word name that starts one dominant longer name is it
@@ -41,7 +47,7 @@ from pathlib import Path
 import ahocorasick
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from search.entities.names import Field
+from search.entities.names import GROUP_MARK, Field
 from search.entities.shouting import is_shouting
 from search.models import ENTITY_KINDS, Entities, EntityKind, Mention
 
@@ -157,6 +163,7 @@ def build_mapping(counts: Counter[Key]) -> dict[Key, Key | None]:
     mapping.update(_surnames(remaining))
     mapping.update(_people_called_organisations(actors, orgs, mapping))
     mapping.update(_organisation_forms(orgs, mapping))
+    mapping.update(_parties(orgs))
     return _settled(mapping)
 
 
@@ -205,13 +212,15 @@ def _bearers(actors: dict[str, int]) -> dict[str, list[str]]:
 
 
 def _nicknames(actors: dict[str, int]) -> dict[Key, Key | None]:
-    """'Jim Wright' and 'James Wright', 'Boyd L. Jefferies' and 'Boyd Jefferies': one name,
-    the most frequent form."""
+    """'Jim Wright' and 'James Wright', 'Boyd L. Jefferies' and 'Boyd Jefferies', 'Osama bin
+    Laden' and 'Osama Bin Laden': one name, the most frequent form."""
     groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for name in actors:
         words = [w for w in name.split() if not MIDDLE_INITIAL.fullmatch(w)]
         if len(words) >= 2:
-            groups[(NICKNAMES.get(words[0], words[0]), *words[1:])].append(name)
+            # Case aside too: "Osama bin Laden" and "Osama Bin Laden" are one man.
+            key = (NICKNAMES.get(words[0], words[0]), *words[1:])
+            groups[tuple(word.casefold() for word in key)].append(name)
     mapping: dict[Key, Key | None] = {}
     for names in groups.values():
         if len(names) > 1:
@@ -228,11 +237,13 @@ def _surnames(actors: dict[str, int]) -> dict[Key, Key | None]:
         candidates = by_tail.get(name)
         if not candidates:
             continue
-        best = _dominant(candidates, actors)
+        # A name seen in one article ("Besides Reagan", a typo) makes no surname ambiguous.
+        solid = [c for c in candidates if actors[c] >= MIN_ARTICLES] or candidates
+        best = _dominant(solid, actors)
         if best is not None:
             mapping[("actor", name)] = ("actor", best)
-        elif " " not in name:
-            mapping[("actor", name)] = None  # "Brown": several people, no way to tell
+        # else "Brown", several people and no way to tell: it stays as written. A
+        # well-known surname said alone ("President Reagan") is still who the story is about.
     return mapping
 
 
@@ -292,8 +303,26 @@ def _organisation_forms(
             short = _dominant_name(longer, orgs, mapping) if longer else None
         elif " " not in org and org in by_first:
             short = _dominant_name(by_first[org], orgs, mapping)
+            if short is not None and orgs.get(short, 0) < orgs[org]:
+                short = None  # "Reuters" said alone far more often than "Reuters Breakingviews"
         if short is not None:
             mapping[("org", org)] = ("org", short)
+    return mapping
+
+
+def _parties(orgs: dict[str, int]) -> dict[Key, Key | None]:
+    """A political group ("Republicans", "Democrats") is the party the archive names
+    after it ("Republican Party", "Democratic Party"); with none, no facet value."""
+    parties = [o for o in orgs if o.endswith(" Party") and orgs[o] >= MIN_ARTICLES]
+    mapping: dict[Key, Key | None] = {}
+    for group in orgs:
+        if not group.endswith(GROUP_MARK):
+            continue
+        stem = group[: -len(GROUP_MARK)]
+        stem = stem[:-1] if stem.endswith("s") else stem
+        named = [p for p in parties if len(p.split()) == 2 and p.startswith(stem)]
+        best = max(named, key=lambda p: (orgs[p], p)) if named else None
+        mapping[("org", group)] = ("org", best) if best else None
     return mapping
 
 
@@ -358,7 +387,10 @@ class ArchiveResolver:
 
     def resolve(self, entities: Entities, title: str) -> Entities:
         """The article's entities with archive-wide names; known names the model missed added."""
-        mentions = [self._mapped(m) for m in entities.mentions]
+        own = own_longer_names(entities.mentions)
+        mentions = [self._mapped(m, own) for m in entities.mentions]
+        # A group no party of the archive is named after is no name at all.
+        mentions = [m for m in mentions if not m.canonical.endswith(GROUP_MARK)]
         if title:
             mentions += self.known_names(title, "title", mentions, shouted=is_shouting(title))
         suppressed: set[Key] = {
@@ -367,8 +399,9 @@ class ArchiveResolver:
         }  # fmt: skip
         return rebuild_entities(mentions, entities.countries, suppressed)
 
-    def _mapped(self, mention: Mention) -> Mention:
-        target = self.mapping.get((mention.kind, mention.canonical))
+    def _mapped(self, mention: Mention, own: dict[Key, str]) -> Mention:
+        key = (mention.kind, mention.canonical)
+        target = (mention.kind, own[key]) if key in own else self.mapping.get(key)
         if target is None:
             return mention
         kind, canonical = target
@@ -442,6 +475,19 @@ class ArchiveResolver:
                 if target is not None:
                     forms[short] = target
         return forms
+
+
+def own_longer_names(mentions: list[Mention]) -> dict[Key, str]:
+    """The longer name an article itself gives a one-word value: the one person whose
+    surname it is, the one organisation whose name starts with it ("Boeing" -> "Boeing Co")."""
+    longer: dict[Key, set[str]] = defaultdict(set)
+    for mention in mentions:
+        words = mention.canonical.split()
+        if len(words) < 2 or mention.kind not in NAME_KINDS:
+            continue
+        short = words[-1] if mention.kind == "actor" else _first_word(mention.canonical)
+        longer[(mention.kind, short)].add(mention.canonical)
+    return {key: names.pop() for key, names in longer.items() if len(names) == 1}
 
 
 def _word_bounded(text: str, start: int, end: int) -> bool:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from search.entities.evidence import shown_as_person
+from search.entities.spans import PARTICLES
 from search.models import EntityKind, Mention
 
 Field = Literal["title", "body"]
@@ -22,6 +26,8 @@ TITLES = {
     "Energy", "Oil", "Agriculture", "Commerce", "Defence", "Defense", "Labour", "Labor",
     "Interior", "Industry", "Budget", "Planning", "Petroleum", "Chairwoman", "Speaker",
     "Leader", "Senior", "Executive", "Officer", "Analyst", "Economist", "Central", "Bank",
+    # Party labels before a name: "Democrat Maren Holt".
+    "Democrat", "Democratic", "Republican", "Conservative", "Liberal", "Socialist",
 }  # fmt: skip
 # Capitalised words that start sentences or name things, never a given name.
 NOT_GIVEN_NAMES = TITLES | {
@@ -39,10 +45,10 @@ NAME_TITLES = """Mr Mrs Ms Dr President Minister Secretary Governor Chairman Cha
     president minister secretary governor chairman chairwoman chancellor senator ambassador
     premier director spokesman spokeswoman commissioner mayor treasurer economist analyst
     executive officer"""
-SURNAME_PARTICLES = {"du", "de", "da", "di", "van", "von", "der", "den", "le", "la", "del", "dos"}
+SURNAME_PARTICLES = PARTICLES
 NAME_PART = (
-    rf"(?:(?:{'|'.join(sorted(SURNAME_PARTICLES))})\s+)?"  # "Barend du Plessis"
-    r"(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\.|Mc[A-Z][a-z]+|O'[A-Z][a-z]+)"
+    rf"(?:(?:{'|'.join(sorted(SURNAME_PARTICLES))})\s+){{0,2}}"  # "Barend du Plessis"
+    r"(?:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?|[A-Z]\.|Mc[A-Z][a-z]+|O'[A-Z][a-z]+)"
 )
 TITLED_NAME = re.compile(
     rf"\b(?:{'|'.join(NAME_TITLES.split())})\.?\s+"
@@ -67,6 +73,11 @@ UNITS = {
     "NOTE", "DLRS", "DLR", "MLN", "BLN", "PCT", "SHR", "SHRS", "QTR", "REVS", "AVG", "MTHS",
     "STG", "YR", "OPER", "NET", "LOSS", "PROFIT", "DIV", "QTLY", "PRIOR", "PAY", "RECORD",
 }  # fmt: skip
+# Marks a political group's name ("Republicans"): the archive makes it the party it
+# knows by name ("Republican Party"), or leaves it out of the facets.
+GROUP_MARK = " (group)"
+# A hyphenated given name with a lower-case second part, after the family name.
+KOREAN_GIVEN = re.compile(r"[A-Z][a-z]+-[a-z]+")
 NEXT_WORD = re.compile(r"\s*\S+")
 ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z&]{1,7})\)")
 
@@ -84,7 +95,7 @@ class Span:
 
 def resolve_names(spans: list[Span], texts: dict[str, str]) -> list[Mention]:
     """Merge titles, surnames and misspellings into full names; add the occurrences NER missed."""
-    spans = joined_organisations(spans, texts)
+    spans = [people_called_organisations(s, texts) for s in joined_organisations(spans, texts)]
     people = [p for s in spans if s.kind == "actor" and (p := drop_title(s)) is not None]
     titled = find_titled_names(texts)
     people = titled + [p for p in people if not any(_inside(p, t) for t in titled)]
@@ -107,7 +118,44 @@ def resolve_names(spans: list[Span], texts: dict[str, str]) -> list[Mention]:
                         p.end) for p in people]  # fmt: skip
     mentions += org_mentions([s for s in spans if s.kind == "org"], texts)
     mentions += missed_occurrences(mentions, full_names, texts)
-    return without_overlaps(mentions)
+    return without_overlaps(people_shown_as_such(one_case_per_name(mentions), texts))
+
+
+def one_case_per_name(mentions: list[Mention]) -> list[Mention]:
+    """ "Hamid bin Rashed" and "Hamid Bin Rashed" in one article: one person, under the
+    form the article uses most (the first of equals)."""
+    forms = Counter(m.canonical for m in mentions if m.kind == "actor")
+    best: dict[str, str] = {}
+    for form, _ in forms.most_common():
+        best.setdefault(form.casefold(), form)
+    return [
+        replace(m, canonical=best[m.canonical.casefold()]) if m.kind == "actor" else m
+        for m in mentions
+    ]
+
+
+def people_shown_as_such(mentions: list[Mention], texts: dict[str, str]) -> list[Mention]:
+    """The mentions without one-word "people" the article never shows as a person: the
+    model calls "Brexit", "Glaciers" and a port people; a title or speech says who is."""
+    alone = {m.canonical for m in mentions if m.kind == "actor" and " " not in m.canonical}
+    doubtful = {name for name in alone if not shown_as_person(name, texts)}
+    return [m for m in mentions if m.kind != "actor" or m.canonical not in doubtful]
+
+
+def people_called_organisations(span: Span, texts: dict[str, str]) -> Span:
+    """An "organisation" of two or three plain words that the article shows as a person
+    ("Democrat Maren Holt ... Senator Holt") is that person: the model knows few given
+    names from outside the English-speaking world."""
+    words = span.text.split()
+    if span.kind != "org" or not 2 <= len(words) <= 3 or span.text.isupper():
+        return span
+    if any(w.rstrip(".,") in ORG_LIKE or w in CORPORATE_SUFFIX_WORDS for w in words):
+        return span
+    if shown_as_person(span.text, texts, speech=False) or shown_as_person(
+        words[-1], texts, speech=False
+    ):
+        return Span("actor", span.text, span.field, span.start, span.end)
+    return span
 
 
 def joined_organisations(spans: list[Span], texts: dict[str, str]) -> list[Span]:
@@ -214,7 +262,14 @@ def drop_title(span: Span) -> Span | None:
     """'President Joe Biden' → 'Joe Biden'; a title alone is no name."""
     words = span.text.split()
     dropped = 0
-    while words and words[0].rstrip(".") in TITLES:
+    # Titles, and what a sentence or line put before the name ("Besides Reagan's", "Sen.\nand
+    # Reagan"): lower-case words and function words.
+    while words and (
+        words[0].rstrip(".") in TITLES
+        or len(words) > 1
+        and words[0].lower() not in SURNAME_PARTICLES  # "von der Leyen" stays whole
+        and (words[0].islower() or words[0].lower() in STOP_WORDS)
+    ):
         dropped += 1
         words.pop(0)
     if not words:
@@ -228,9 +283,12 @@ def drop_title(span: Span) -> Span | None:
 def surname(full_name: str) -> str:
     """A full name's surname, with its particle: 'Barend du Plessis' -> 'du Plessis'."""
     words = full_name.split()
-    if len(words) > 2 and words[-2].lower() in SURNAME_PARTICLES:
-        return " ".join(words[-2:])
-    return words[-1]
+    if len(words) == 2 and KOREAN_GIVEN.fullmatch(words[1]):
+        return words[0]  # family name first: "Moon Jae-in" -> "Moon"
+    first = len(words) - 1
+    while first > 1 and words[first - 1].lower() in SURNAME_PARTICLES:
+        first -= 1  # "Ursula von der Leyen" -> "von der Leyen"
+    return " ".join(words[first:])
 
 
 def canonical_person(name: str, full_names: set[str]) -> str:

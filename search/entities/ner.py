@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from search.entities.boilerplate import blank_boilerplate
 from search.entities.countries import load_gazetteer
-from search.entities.names import UNITS, Field, Span, resolve_names
-from search.entities.shouting import is_shouting, line_at
+from search.entities.names import GROUP_MARK, UNITS, Field, Span, resolve_names
+from search.entities.results import with_results
+from search.entities.shouting import case_forms, is_shouting, line_at, restored_case
+from search.entities.spans import (
+    PARTICLES,
+    whole_person_name,
+    within_boundaries,
+    without_leading_country,
+)
 from search.models import Mention
 
 # NER needs only its own component: in the small model it has its own token vectors, so
@@ -74,9 +83,15 @@ NOT_ORGS = NOT_PEOPLE - {"Reuters", "Sputnik", "Tass", "Xinhua", "Twitter", "Tel
                          "Facebook", "Instagram", "YouTube", "TikTok", "WhatsApp"}  # fmt: skip
 # "Later Mr Okafor" comes back as an organisation: an honorific marks the person after it.
 HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+(?=[A-Z])")
-NAME_PARTICLES = {"of", "the", "and", "for", "de", "del", "la", "du", "der", "von", "van", "&"}
+NAME_PARTICLES = {"of", "the", "and", "for", "&"} | PARTICLES
 LEADING_THE = re.compile(r"^(?:the|The|THE|an|An|a|A)\s+|^[\w.]+-\s+")  # "Japan- European ..."
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+# "of Kenya" after "Central Bank": the model stops before the country it knows.
+OF_PLACE = re.compile(r" of (?:the )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?(?![\w'’-])")
+# "Brent crude", "the Hang Seng index": markets and prices, not organisations or people.
+MARKET_AFTER = re.compile(r"\s+(?:index|indices|crude|futures|benchmark|average)\b")
+INNER_CAPITAL = re.compile(r"[a-z]{1,3}-?[A-Z][a-z]")
+GROUP_CODE = re.compile(r"[A-Z]{1,3}\d{1,2}")
 EDGE_PUNCTUATION = " \t\n\"'“”‘’«»,;:()[]{}<>-–—"
 
 
@@ -105,17 +120,44 @@ class NameFinder:
         from spacy.tokens import Doc
 
         nlp = self._model()
-        windows = [model_input(nlp, title, body) for title, body in articles]
+        readable = [readable_texts(title, body) for title, body in articles]
+        windows = [model_input(nlp, texts["title"], texts["body"]) for texts in readable]
         docs = (Doc(nlp.vocab, words=words, spaces=spaces) for words, spaces, _ in windows)
         tagged = nlp.get_pipe("ner").pipe(docs, batch_size=self.batch_size)
-        for (title, body), (_, _, origins), doc in zip(articles, windows, tagged, strict=True):
-            texts = {"title": title, "body": body}
-            spans = list(clean_spans(doc, origins, texts))
-            yield resolve_names(spans, texts)
+        for (title, body), texts, (_, _, origins), doc in zip(
+            articles, readable, windows, tagged, strict=True
+        ):
+            spans = with_results(list(clean_spans(doc, origins, texts)), texts["body"])
+            original = {"title": title, "body": body}
+            # Surfaces as the article writes them: "REAGAN" in an all-caps headline.
+            yield [
+                replace(m, surface=original[m.field][m.start : m.end])
+                for m in resolve_names(spans, texts)
+            ]
 
     def find_names_in(self, title: str, body: str) -> list[Mention]:
         """The person and organisation mentions of one article."""
         return next(self.find_names([(title, body)]))
+
+
+def readable_texts(title: str, body: str) -> dict[str, str]:
+    """The title and body as names are looked for in them: boilerplate blanked out, all-caps
+    lines (not table rows) in the case the article's own prose gives their words. Offsets
+    are those of the original texts."""
+    body = blank_boilerplate(body)
+    lines = body.split("\n")
+    shouted = [is_shouting(line) and not is_table_row(line) for line in lines]
+    if not any(shouted) and not is_shouting(title):
+        return {"title": title, "body": body}
+    forms = case_forms(body)
+    if is_shouting(title):
+        title = restored_case(title, forms, STOP_WORDS)
+    if any(shouted):
+        body = "\n".join(
+            restored_case(line, forms, STOP_WORDS) if caps else line
+            for line, caps in zip(lines, shouted, strict=True)
+        )
+    return {"title": title, "body": body}
 
 
 Origin = tuple[Field, int, int] | None  # where a model token came from; None for a gap
@@ -125,7 +167,9 @@ def model_input(nlp: Any, title: str, body: str) -> tuple[list[str], list[bool],
     """The words the model reads (the title, then windows of the body), with their origins."""
     pieces: list[tuple[Field, int, int]] = []
     if title and not is_shouting(title):
-        pieces.append(("title", 0, len(title)))
+        # Windows too: an all-caps headline, read in the article's case, is mostly
+        # lower-case words that need no model.
+        pieces += [("title", start, end) for start, end in body_windows(title)]
     pieces += [("body", start, end) for start, end in body_windows(body)]
     texts = {"title": title, "body": body}
     # One tokenizer call for all pieces; a line break between pieces marks a gap. Line
@@ -177,7 +221,7 @@ def body_windows(text: str) -> list[tuple[int, int]]:
             continue
         word = match.group()
         core = word.strip(WORD_EDGES)
-        if core[:1].isupper():
+        if core[:1].isupper() or INNER_CAPITAL.match(core):
             if core.endswith(("'s", "’s")):
                 core = core[:-2]
             if is_candidate(core, sentence_start):
@@ -209,10 +253,12 @@ def name_run(matches: list[re.Match[str]], index: int, usable: bytearray) -> tup
 
 def _in_name(matches: list[re.Match[str]], index: int) -> bool:
     word = matches[index].group()
-    if word in NAME_PARTICLES:
+    if word in NAME_PARTICLES:  # "Bank of England", "Ursula von der Leyen"
         after = matches[index + 1].group() if index + 1 < len(matches) else ""
         before = matches[index - 1].group() if index else ""
-        return after[:1].isupper() and before[:1].isupper()
+        return (after[:1].isupper() or after in PARTICLES) and (
+            before[:1].isupper() or before in PARTICLES
+        )
     core = word.strip(WORD_EDGES)
     return core[:1].isupper() and not core.isupper() or len(core) > 1 and core.isupper()
 
@@ -254,34 +300,70 @@ def clean_spans(doc: Any, origins: list[Origin], texts: dict[str, str]) -> Itera
     for ent in doc.ents:
         if ent.label_ not in ("PERSON", "ORG", "GPE", "LOC", "NORP"):
             continue
-        first, last = origins[ent.start], origins[ent.end - 1]
-        if first is None or last is None or first[0] != last[0]:
-            continue  # across a gap between windows
-        field, text = first[0], texts[first[0]]
-        bounds = trim_span(text, first[1], last[2])
-        if bounds is None or is_shouting(line_at(text, bounds[0])):
-            continue
-        start, end = bounds
-        kind: str | None = "actor" if ent.label_ == "PERSON" else "org"
-        if ent.label_ in ("GPE", "LOC", "NORP"):
-            # With little context the model calls some people places ("Amara Okafor,
-            # Nigeria's trade minister"); the text itself says "Okafor said".
-            if not _speaks_later(text, start, end):
-                continue
-            kind = "actor"
-        honorific = HONORIFIC.search(text, start, end)
-        if honorific:
-            start, kind = honorific.end(), "actor"
-        if text[start - 1 : start] == "<" and text[end : end + 1] == ">":
-            kind = "org"  # the wire's markup for a company: "<John Labatt Ltd>"
-        if kind == "org":
-            end = org_end(text, start, end)
-        name = " ".join(text[start:end].split())  # one space, also across line breaks
-        if kind == "org" and name.endswith(".") and name.split()[-1][:-1] in CORPORATE_WORDS:
-            name, end = name[:-1], end - 1  # "Salomon Brothers Inc." is "Salomon Brothers Inc"
-        kind = classify(name, kind)  # type: ignore[arg-type]
-        if kind:
-            yield Span(kind, name, field, start, end)  # type: ignore[arg-type]
+        for first, last in runs_without_gaps(origins, ent.start, ent.end):
+            span = clean_span(ent.label_, first, last, texts)
+            if span is not None:
+                yield span
+
+
+def runs_without_gaps(origins: list[Origin], start: int, end: int) -> Iterator[tuple]:
+    """The parts of a model span that lie in one piece of text: the model reads across the
+    gap between a headline and the story ("Tammy Duckworth Wins\nTammy Duckworth")."""
+    run: list[tuple[Field, int, int]] = []
+    for origin in [*origins[start:end], None]:
+        if run and (origin is None or origin[0] != run[0][0]):
+            yield run[0], run[-1]
+            run = []
+        if origin is not None:
+            run.append(origin)
+
+
+def clean_span(label: str, first: tuple, last: tuple, texts: dict[str, str]) -> Span | None:
+    """One model span cleaned, or None when no person or organisation is left of it."""
+    field, text = first[0], texts[first[0]]
+    bounds = trim_span(text, *within_boundaries(text, first[1], last[2]))
+    if bounds is None or is_shouting(line_at(text, bounds[0])):
+        return None
+    start, end = bounds
+    kind = "actor" if label == "PERSON" else "org"
+    if label in ("GPE", "LOC", "NORP"):
+        # With little context the model calls some people places ("Amara Okafor,
+        # Nigeria's trade minister"); the text itself says "Okafor said".
+        if not _speaks_later(text, start, end):
+            return political_group(label, text, field, start, end)
+        kind = "actor"
+    honorific = HONORIFIC.search(text, start, end)
+    if honorific:
+        start, kind = honorific.end(), "actor"
+    if text[start - 1 : start] == "<" and text[end : end + 1] == ">":
+        kind = "org"  # the wire's markup for a company: "<John Labatt Ltd>"
+    start, end = name_bounds(text, start, end, kind)
+    name = " ".join(text[start:end].split())  # one space, also across line breaks
+    if kind == "org" and name.endswith(".") and name.split()[-1][:-1] in CORPORATE_WORDS:
+        name, end = name[:-1], end - 1  # "Salomon Brothers Inc." is "Salomon Brothers Inc"
+    checked = classify(name, kind) if name and not MARKET_AFTER.match(text, end) else None
+    return Span(checked, name, field, start, end) if checked else None  # type: ignore[arg-type]
+
+
+def political_group(label: str, text: str, field: Field, start: int, end: int) -> Span | None:
+    """"Republicans", "the Democrats": a group that may be a party the archive knows by
+    name. It is marked as such; the archive makes it the party or leaves it out."""
+    name = text[start:end]
+    if label != "NORP" or " " in name or not name.isalpha() or name in load_gazetteer():
+        return None
+    return Span("org", name + GROUP_MARK, field, start, end)
+
+
+def name_bounds(text: str, start: int, end: int, kind: str) -> tuple[int, int]:
+    """Where an organisation's or a person's name really begins and ends."""
+    if kind == "org":
+        end = org_end(text, start, end)
+        place = OF_PLACE.match(text, end)
+        if place and text[start:end].split()[-1] in ORG_WORDS:
+            end = place.end()  # "Central Bank" + " of Kenya"
+        return start, end
+    start = without_leading_country(text, start, end)
+    return whole_person_name(text, start, end)
 
 
 def _speaks_later(text: str, start: int, end: int) -> bool:
@@ -328,7 +410,7 @@ def classify(text: str, kind: str) -> str | None:
         return None  # "Bank", "House", "Co"; "CTS", "GMT"
     if last in CURRENCY_WORDS or " - " in text or any(_is_unit(w) for w in words):
         return None  # "U.S. Dollar", "NOTE - Company", "H.K. Dlr"
-    if len(words) == 2 and last in OFFICE_WORDS:
+    if len(words) == 2 and last in OFFICE_WORDS and words[0] in load_gazetteer():
         return None  # "Philippine Finance" of "Philippine Finance Secretary ..."
     return "org"
 
@@ -360,6 +442,8 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         while end > start and text[end - 1] in EDGE_PUNCTUATION:
             end -= 1
         span = text[start:end]
-    if len(span) < 2 or not span[0].isupper() or any(c.isdigit() for c in span):
-        return None
+    if len(span) < 2 or not (span[0].isupper() or INNER_CAPITAL.match(span)):
+        return None  # "eBay", "al-Qaeda" start in lower case
+    if any(c.isdigit() for c in span) and not GROUP_CODE.fullmatch(span):
+        return None  # "G8", "G20" are names; "Shr 1.15" is a table
     return start, end
