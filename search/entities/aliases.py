@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
-from search.entities.archive import Key, rebuild_entities
+from search.entities.archive import rebuild_entities
+from search.entities.mapping import Key
 from search.errors import InputError
 from search.models import ENTITY_KINDS, Entities, Mention
 

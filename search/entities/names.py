@@ -10,7 +10,7 @@ from typing import Literal
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from search.entities.evidence import shown_as_person
+from search.entities.evidence import occurrences, shown_as_person
 from search.entities.spans import PARTICLES
 from search.models import EntityKind, Mention
 
@@ -384,7 +384,7 @@ def missed_occurrences(mentions: list[Mention], full_names: set[str],
     taken = {(m.field, m.start) for m in mentions}
     extra = []
     for (kind, surface), canonical in forms.items():
-        pattern = whole_name(surface)
+        pattern = occurrences(surface)
         for field, text in texts.items():
             for match in pattern.finditer(text):
                 if (field, match.start()) not in taken:
@@ -404,12 +404,6 @@ def given_names_before(surname: str) -> re.Pattern[str]:
 def after_lowercase(word: str) -> re.Pattern[str]:
     """A word right after a lower-case word or a comma: not at a sentence's start."""
     return re.compile(rf"(?<=[a-z,;] ){re.escape(word)}\b")
-
-
-@lru_cache(maxsize=20000)
-def whole_name(name: str) -> re.Pattern[str]:
-    """A name as whole words, any whitespace between them."""
-    return re.compile(rf"(?<![\w-]){spaced(name)}(?![\w-])")
 
 
 def spaced(name: str) -> str:
