@@ -54,8 +54,9 @@ from search.entities.mapping import (
     dominant_candidate,
     first_word_of,
 )
-from search.entities.names import GROUP_MARK, Field
+from search.entities.names import GROUP_MARK
 from search.entities.shouting import is_shouting
+from search.entities.spans import Field
 from search.models import ENTITY_KINDS, Entities, EntityKind, Mention
 
 COMMON_USES = 3  # lower-case uses that make a surname a word too

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
-from typing import Literal
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from search.entities.evidence import occurrences, shown_as_person
-from search.entities.spans import PARTICLES
-from search.models import EntityKind, Mention
+from search.entities.organisations import (
+    CORPORATE_SUFFIX_WORDS,
+    joined_organisations,
+    org_mentions,
+)
+from search.entities.spans import PARTICLES, Span
+from search.models import Mention
 
-Field = Literal["title", "body"]
 TITLES = {
     "Mr", "Mrs", "Ms", "Miss", "Dr", "Prof", "Sir", "Dame", "Lord", "Lady", "President",
     "Prime", "Minister", "Chancellor", "Secretary", "Senator", "Sen", "Rep", "Governor", "Gov",
@@ -60,13 +63,6 @@ ORG_LIKE = {
     "Council", "Commission", "Agency", "Association", "University", "Institute", "Exchange",
     "Board", "Committee", "Department", "Union", "Reserve", "Treasury", "House", "Senate",
 }  # fmt: skip
-CORPORATE_SUFFIX_WORDS = {"Co", "Corp", "Inc", "Ltd", "Plc", "PLC", "Cos", "Corporation",
-                          "Company", "Group", "Bank", "Brothers"}  # fmt: skip
-SUFFIX_AFTER = re.compile(
-    r"(?:\s+(?:and|&))?\s+(?:Co|Corp|Inc|Ltd|Plc|PLC|AG|NV|Cos)\b\.?(?:\s+Inc\b\.?)?"
-)
-AND_BETWEEN = re.compile(r"\s+(?:and|&)\s+")
-PARTNER_BEFORE = re.compile(r"\b[A-Z][\w.'-]*\s+(?:and|&)\s+\Z")
 # Units and codes of tables and wires: never part of a name.
 UNITS = {
     "CTS", "CT", "GMT", "EST", "EDT", "CST", "CDT", "PST", "PDT", "BST", "AAA", "AA", "BBB",
@@ -79,18 +75,6 @@ GROUP_MARK = " (group)"
 # A hyphenated given name with a lower-case second part, after the family name.
 KOREAN_GIVEN = re.compile(r"[A-Z][a-z]+-[a-z]+")
 NEXT_WORD = re.compile(r"\s*\S+")
-ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z&]{1,7})\)")
-
-
-@dataclass(frozen=True)
-class Span:
-    """A cleaned entity span as the model found it."""
-
-    kind: EntityKind
-    text: str
-    field: Field
-    start: int
-    end: int
 
 
 def resolve_names(spans: list[Span], texts: dict[str, str]) -> list[Mention]:
@@ -156,51 +140,6 @@ def people_called_organisations(span: Span, texts: dict[str, str]) -> Span:
     ):
         return Span("actor", span.text, span.field, span.start, span.end)
     return span
-
-
-def joined_organisations(spans: list[Span], texts: dict[str, str]) -> list[Span]:
-    """Organisations the model cut at "and": "American Telephone" + "Telegraph Co" is one,
-    and so is "Standard and" + "Poor's Corp"."""
-    spans = sorted(spans, key=lambda s: (s.field, s.start))
-    joined: list[Span] = []
-    people = [(s.field, s.start, s.end) for s in spans if s.kind == "actor"]
-    for span in spans:
-        text = texts[span.field]
-        partner = _partner_before(text, span.start)
-        named = partner is not None and any(
-            f == span.field and a <= partner < b for f, a, b in people
-        )
-        if span.kind == "actor" and " " not in span.text and partner is not None and not named:
-            # "Duff and Phelps said": a firm of two surnames, no person named
-            span = _organisation(text, span.field, partner, span.end)
-        suffix = SUFFIX_AFTER.match(text, span.end)
-        if suffix and span.text.split()[-1] not in CORPORATE_SUFFIX_WORDS:
-            # "John Labatt Ltd", "Samuel Montagu and Co": a company named after a person.
-            span = _organisation(text, span.field, span.start, suffix.end())
-        last_word = span.text.split()[-1].rstrip(".,")
-        if span.kind == "org" and last_word in CORPORATE_SUFFIX_WORDS:
-            previous = joined[-1] if joined else None
-            if (previous and previous.field == span.field
-                    and AND_BETWEEN.fullmatch(text[previous.end : span.start])):  # fmt: skip
-                joined[-1] = _organisation(text, span.field, previous.start, span.end)
-                continue
-            before = _partner_before(text, span.start)
-            if before is not None and not (previous and previous.field == span.field
-                                           and previous.end > before):  # fmt: skip
-                span = _organisation(text, span.field, before, span.end)
-        joined.append(span)
-    return joined
-
-
-def _partner_before(text: str, start: int) -> int | None:
-    """Where "Standard and " begins, right before a name at start; None if it is not there."""
-    match = PARTNER_BEFORE.search(text, max(0, start - 40), start)
-    return match.start() if match else None
-
-
-def _organisation(text: str, field: Field, start: int, end: int) -> Span:
-    """An organisation span over text[start:end], its name with single spaces."""
-    return Span("org", " ".join(text[start:end].split()), field, start, end)
 
 
 def cut_at_people(org: Span, people: list[Span], texts: dict[str, str]) -> Span:
@@ -339,36 +278,6 @@ def find_missed_full_names(people: list[Span], full_names: set[str],
     return found
 
 
-def org_mentions(spans: list[Span], texts: dict[str, str]) -> list[Mention]:
-    """Organisations under their most common capitalisation, acronyms linked to long names."""
-    forms = Counter(s.text for s in spans)
-    by_key: dict[str, str] = {}
-    for form, _ in forms.most_common():
-        by_key.setdefault(form.casefold(), form)
-    acronyms = {initials(form): form for form in by_key.values() if " " in form}
-    for span in spans:
-        after = ACRONYM_AFTER.match(texts[span.field], span.end)
-        if after and " " in span.text:
-            acronyms[after.group(1)] = by_key[span.text.casefold()]
-    return [
-        Mention("org", acronyms.get(s.text) or by_key[s.text.casefold()], s.text, s.field, s.start,
-                s.end)
-        for s in spans
-        if " " in s.text or s.text.isupper() or used_mid_sentence(s.text, texts)
-    ]  # fmt: skip
-
-
-def initials(name: str) -> str:
-    """'International Monetary Fund' → 'IMF'; 'World Health Organization' → 'WHO'."""
-    return "".join(w[0] for w in name.split() if w.lower() not in ("of", "the", "and", "for"))
-
-
-def used_mid_sentence(word: str, texts: dict[str, str]) -> bool:
-    """A capitalised word seen only at sentence starts ("Farmers said") is no name."""
-    pattern = after_lowercase(word)
-    return any(pattern.search(text) for text in texts.values())
-
-
 def missed_occurrences(mentions: list[Mention], full_names: set[str],
                        texts: dict[str, str]) -> list[Mention]:  # fmt: skip
     """Every further place a known name occurs, so the article page can highlight them all."""
@@ -398,12 +307,6 @@ def missed_occurrences(mentions: list[Mention], full_names: set[str],
 def given_names_before(surname: str) -> re.Pattern[str]:
     """One or two capitalised words before a surname: 'Yevgeny' in 'Yevgeny Prigozhin'."""
     return re.compile(rf"\b((?:{NAME_WORD}\s+){{1,2}}){spaced(surname)}\b")
-
-
-@lru_cache(maxsize=20000)
-def after_lowercase(word: str) -> re.Pattern[str]:
-    """A word right after a lower-case word or a comma: not at a sentence's start."""
-    return re.compile(rf"(?<=[a-z,;] ){re.escape(word)}\b")
 
 
 def spaced(name: str) -> str:

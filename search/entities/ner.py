@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from search.entities.countries import load_gazetteer
-from search.entities.names import GROUP_MARK, UNITS, Field, Span, resolve_names
+from search.entities.names import GROUP_MARK, UNITS, resolve_names
 from search.entities.reading import (
     INNER_CAPITAL,
     NAME_PARTICLES,
@@ -20,6 +20,8 @@ from search.entities.reading import (
 from search.entities.results import with_results
 from search.entities.shouting import is_shouting, line_at
 from search.entities.spans import (
+    Field,
+    Span,
     whole_person_name,
     within_boundaries,
     without_leading_country,

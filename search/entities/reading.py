@@ -11,9 +11,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from search.entities.boilerplate import blank_boilerplate
 from search.entities.countries import load_gazetteer
-from search.entities.names import Field
 from search.entities.shouting import case_forms, is_shouting, restored_case
-from search.entities.spans import PARTICLES
+from search.entities.spans import PARTICLES, Field
 
 WINDOW = 1  # words of context either side of a name candidate
 SENTENCE_END_CHARACTERS = '.!?:;"”-—'

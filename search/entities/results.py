@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from search.entities.countries import load_gazetteer
-from search.entities.names import Field, Span
+from search.entities.spans import Field, Span
 
 CELL = r"[A-Z][\w'’.&-]*(?:[ \t]+(?:[A-Z][\w'’.&-]*|de|da|do|dos|del|of|la|le))*"
 # "Porto Vale 2 Riverside Athletic 1", "Porto Vale 2-1 Riverside Athletic".

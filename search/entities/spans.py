@@ -4,8 +4,13 @@ cut inside "Ursula von der Leyen" or "Moon Jae-in", not glued to a country befor
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Literal
 
 from search.entities.countries import load_gazetteer
+from search.models import EntityKind
+
+Field = Literal["title", "body"]
 
 # Lower-case words inside people's names ("Ursula von der Leyen", "Osama bin Laden").
 PARTICLES = {
@@ -75,3 +80,14 @@ def without_leading_country(text: str, start: int, end: int) -> int:
     if len(words) >= 3 and words[0].group() in gazetteer:
         return start + words[1].start()
     return start
+
+
+@dataclass(frozen=True)
+class Span:
+    """A cleaned entity span as the model found it."""
+
+    kind: EntityKind
+    text: str
+    field: Field
+    start: int
+    end: int
