@@ -160,4 +160,4 @@ def _lead(body: str) -> str:
     text = " ".join(body.split())
     if len(text) <= SNIPPET_CHARS:
         return text
-    return text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+    return text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
