@@ -24,6 +24,7 @@ class Setting:
     help: str
     lowest: int = 0
     highest: int = 0
+    choices: tuple[str, ...] = ()  # the words a text setting takes; none for a path
 
     @property
     def environment_variable(self) -> str:
@@ -33,14 +34,18 @@ class Setting:
     @property
     def allowed(self) -> str:
         """The values the setting takes, in words."""
+        if self.choices:
+            return " or ".join(f"`{choice}`" for choice in self.choices)
         if isinstance(self.default, str):
             return "any path"
         return f"a whole number from {self.lowest:,} to {self.highest:,}"
 
     def parse(self, raw: str) -> str | int:
         """The value of the variable's text, or a SettingError naming the variable."""
+        if self.choices and raw.strip().lower() not in self.choices:
+            raise SettingError(f"{self.environment_variable} must be {self.allowed}, not {raw!r}")
         if isinstance(self.default, str):
-            return raw
+            return raw.strip().lower() if self.choices else raw
         try:
             number = int(raw.strip())
         except ValueError:
@@ -63,6 +68,14 @@ SETTINGS = [
         "version (a new index starts it empty); 0 turns it off.",
         0,
         1_000_000,
+    ),
+    Setting(
+        "date_order",
+        "month-first",
+        "How since and until read a date whose day and month could be swapped: 10/03/1987 is "
+        "3 October month first (the US convention), 10 March day first. Dotted dates "
+        "(10.03.1987) are always day first. Search pages show how each date was read.",
+        choices=("month-first", "day-first"),
     ),
 ]
 BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -92,6 +105,11 @@ def settings_table() -> str:
         ),
     ]
     return "\n".join(rows)
+
+
+def day_first(environment: Mapping[str, str] = os.environ) -> bool:
+    """True when ambiguous numeric dates in since/until are read day first."""
+    return bool(setting("date_order", environment) == "day-first")
 
 
 def index_dir(override: str | Path | None = None) -> Path:

@@ -19,7 +19,7 @@ from typing import Any
 from whoosh import query as whoosh_query
 from whoosh.qparser import MultifieldParser
 
-from search.config import setting
+from search.config import day_first, setting
 from search.dates import parse_date_bound
 from search.errors import BadRequest
 from search.models import SearchRequest
@@ -62,8 +62,13 @@ def make_search_request(
     sort: str | None = None,
     page: str | int | None = None,
     per_page: int | None = None,
+    date_example: datetime | None = None,
 ) -> SearchRequest:
-    """A SearchRequest from raw values; raises BadRequest saying what to change."""
+    """A SearchRequest from raw values; raises BadRequest saying what to change.
+
+    `date_example`, a date of the archive, is what an unreadable since or until is
+    offered as examples.
+    """
     query = query or ""
     check_query_text(query)
     sort = sort or ("relevance" if query.strip() else "newest")
@@ -80,8 +85,8 @@ def make_search_request(
         actor_op=parse_operator("actor_op", actor_op),  # type: ignore[arg-type]
         country_op=parse_operator("country_op", country_op),  # type: ignore[arg-type]
         org_op=parse_operator("org_op", org_op),  # type: ignore[arg-type]
-        since=parse_bound("since", since, upper=False),
-        until=parse_bound("until", until, upper=True),
+        since=parse_bound("since", since, upper=False, example=date_example),
+        until=parse_bound("until", until, upper=True, example=date_example),
         sort=sort,  # type: ignore[arg-type]
         page=parse_page(page),
         per_page=per_page or setting("per_page"),
@@ -123,12 +128,14 @@ def _values(name: str, values: Sequence[str]) -> list[str]:
     return cleaned
 
 
-def parse_bound(name: str, value: str | None, *, upper: bool) -> datetime | None:
+def parse_bound(
+    name: str, value: str | None, *, upper: bool, example: datetime | None = None
+) -> datetime | None:
     """The `since` or `until` moment a value stands for; None when it is empty."""
     if not value or not value.strip():
         return None
     try:
-        return parse_date_bound(value, upper=upper)
+        return parse_date_bound(value, upper=upper, day_first=day_first(), example=example)
     except BadRequest as error:
         raise BadRequest(error.message, name) from None
 

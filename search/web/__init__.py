@@ -11,6 +11,7 @@ from flask.templating import Environment
 
 from search import config
 from search.live_index import SearchIndex
+from search.web.assets import register_assets
 from search.web.errors import register_error_handlers
 from search.web.views import blueprint
 
@@ -56,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.register_blueprint(blueprint)
     register_error_handlers(app)
+    register_assets(app)
     app.after_request(_security_headers)
     return app
 

@@ -13,30 +13,38 @@ from werkzeug.datastructures import MultiDict
 from search.config import setting
 from search.dates import format_date
 from search.models import Article, FacetValue, Mention, SearchPage
+from search.render import public_location
 from search.web.arguments import SearchLinks, endpoint_url, entity_url, link, query_string
 from search.web.histogram import histogram_context
+from search.web.labels import active_filters, date_placeholders, dated_range, page_title
 
 FACET_LABELS = {"actor": "People", "country": "Countries", "org": "Organisations"}
-KIND_LABELS = {"actor": "Person", "country": "Country", "org": "Organisation"}
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest"}
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 MAX_HIT_CHIPS = 6
 PAGE_WINDOW = 3
 
 
-def search_context(page: SearchPage | None, args: MultiDict) -> dict[str, Any]:
-    """Everything search.html shows; `page` is None when the request could not run."""
+def search_context(
+    page: SearchPage | None, args: MultiDict, failed: str | None = None
+) -> dict[str, Any]:
+    """Everything search.html shows; `page` is None when the request could not run.
+
+    `failed` names the parameter that could not be used: a new search from the box does
+    not carry it on, and the date fields keep what was typed so that it can be fixed.
+    """
+    kept = [(k, v) for k, v in args.items(multi=True) if k != failed]
     context: dict[str, Any] = {
         "q": args.get("q", ""),
         "since": args.get("since", ""),
         "until": args.get("until", ""),
         "sort": args.get("sort", ""),
+        "title": page_title(args, page.request.page if page else 1),
         "active": active_filters(args),
         # The search box keeps the active filters when the words change.
-        "hidden": [(k, v) for k, v in args.items(multi=True) if k not in ("q", "page")],
-        "date_hidden": [
-            (k, v) for k, v in args.items(multi=True) if k not in ("since", "until", "page")
-        ],
+        "hidden": [(k, v) for k, v in kept if k not in ("q", "page")],
+        "date_hidden": [(k, v) for k, v in kept if k not in ("since", "until", "page")],
+        "date_placeholders": date_placeholders(None, None),
         "clear_url": endpoint_url("web.search_page"),
         "exports": export_links(args),
         "page": page,
@@ -45,10 +53,12 @@ def search_context(page: SearchPage | None, args: MultiDict) -> dict[str, Any]:
     }
     if page is None:
         return context
+    back = query_string(MultiDict(args))
     context.update(
-        hits=[hit_context(hit) for hit in page.hits],
+        hits=[hit_context(hit, back) for hit in page.hits],
         facets=[facet_context(name, page.facets[name], args) for name in FACET_LABELS],
         histogram=histogram_context(page, args),
+        date_placeholders=date_placeholders(*dated_range(page.facets["date"])),
         sorts=[
             {
                 "label": label,
@@ -84,13 +94,17 @@ def suggestion_link(args: MultiDict, suggestion: str) -> dict[str, str]:
     return {"text": suggestion, "url": link(args, add=(("q", suggestion),), drop=("q",))}
 
 
-def hit_context(hit: Any) -> dict[str, Any]:
-    """One result with its safe snippet and links for its entity chips."""
+def hit_context(hit: Any, back: str = "") -> dict[str, Any]:
+    """One result with its safe snippet and links for its entity chips.
+
+    `back` is the search's query string: the article page links back to the same query,
+    filters, sort and page.
+    """
     # The snippet is escaped by the highlighter; only its <mark> tags are markup.
     return {
         **vars(hit),
         "snippet": Markup(hit.snippet),
-        "article_url": endpoint_url("web.article_page", article_id=hit.id),
+        "article_url": endpoint_url("web.article_page", article_id=hit.id) + back,
         "chips": hit_chips(hit),
     }
 
@@ -150,27 +164,6 @@ def operator_switch(name: str, args: MultiDict) -> list[dict[str, Any]] | None:
     ]
 
 
-def active_filters(args: MultiDict) -> list[dict[str, str]]:
-    """A removable chip for every active filter."""
-    chips = []
-    for kind, label in KIND_LABELS.items():
-        any_of = (args.get(f"{kind}_op") or "").lower() == "or" and len(args.getlist(kind)) > 1
-        for value in args.getlist(kind):
-            prefix = f"{label} (any of)" if any_of else label
-            chips.append(
-                {"label": f"{prefix}: {value}", "url": link(args, remove=((kind, value),))}
-            )
-        for value in args.getlist(f"not_{kind}"):
-            pair = (f"not_{kind}", value)
-            chips.append(
-                {"label": f"Not {label.lower()}: {value}", "url": link(args, remove=(pair,))}
-            )
-    for key, label in (("since", "Since"), ("until", "Until")):
-        if args.get(key):
-            chips.append({"label": f"{label} {args[key]}", "url": link(args, drop=(key,))})
-    return chips
-
-
 def pagination(page: SearchPage, args: MultiDict) -> dict[str, Any]:
     """Previous/next, first/last links and a window of page numbers around the current one."""
     current, last = page.request.page, min(page.page_count, setting("max_page"))
@@ -202,7 +195,11 @@ def article_context(article: Article, args: MultiDict) -> dict[str, Any]:
         "paragraphs": paragraphs(article.body, body_mentions, subheadings),
         "entities": entity_table(article.entities.mentions, article),
         "json_url": url_for("web.article_api", article_id=article.id),
-        "back_url": url_for("web.search_page"),
+        "back_url": endpoint_url("web.search_page") + query_string(args),
+        "from_search": bool(args),
+        "located": public_location(article.locator),
+        # Reuters datelines end with the dash that led into the text: "LONDON, March 3 -".
+        "dateline": (article.dateline or "").rstrip(" -–—"),
     }
 
 

@@ -14,13 +14,15 @@ from search.render import export_pieces
 EXPORT_TYPES = {"csv": "text/csv", "jsonl": "application/jsonl"}
 
 
-def export_response(total: int, hits: Iterable[Hit], export_format: str) -> Response:
+def export_response(
+    total: int, hits: Iterable[Hit], export_format: str, filename: str
+) -> Response:
     """Every hit as a streamed CSV or JSON Lines download; nothing is held in memory."""
     return Response(
         stream_with_context(export_pieces(hits, export_format)),
         mimetype=EXPORT_TYPES[export_format],
         headers={
-            "Content-Disposition": f'attachment; filename="newsarchive-search.{export_format}"',
+            "Content-Disposition": f'attachment; filename="{filename}"',
             "X-Total-Count": str(total),
         },
     )

@@ -9,8 +9,9 @@ from werkzeug.datastructures import MultiDict
 
 from search.models import EntityProfile, FacetValue, SearchPage
 from search.web.arguments import SearchLinks, entity_url, link
-from search.web.context import FACET_LABELS, KIND_LABELS, facet_row, hit_context
+from search.web.context import FACET_LABELS, facet_row, hit_context
 from search.web.histogram import CHART_HEIGHT, CHART_WIDTH, layout
+from search.web.labels import KIND_LABELS
 
 MONTH = re.compile(r"\d{4}-\d{2}")
 FACET_PAGE_LIMIT = 500  # values listed at once on a facet's page; the filter box narrows them
@@ -62,6 +63,11 @@ def timeline(profile: EntityProfile) -> dict[str, Any]:
     return {"bars": layout(bars), "width": CHART_WIDTH, "height": CHART_HEIGHT}
 
 
+def with_article(noun: str) -> str:
+    """'a person', 'an organisation'."""
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
+
+
 def month_range(first: str, last: str) -> list[str]:
     """Every YYYY-MM from first to last inclusive."""
     year, month = int(first[:4]), int(first[5:7])
@@ -83,6 +89,7 @@ def facet_page_context(kind: str, page: SearchPage, args: MultiDict) -> dict[str
     return {
         "kind": kind,
         "label": FACET_LABELS[kind],
+        "find_label": f"Find {with_article(KIND_LABELS[kind].lower())}",
         "contains": contains,
         "total_values": len(values),
         "rows": [facet_row(kind, value, search_args, links) for value in values[:FACET_PAGE_LIMIT]],

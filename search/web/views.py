@@ -8,19 +8,21 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 
 from search.errors import BadRequest, NotFound
 from search.live_index import SearchIndex, get_article
-from search.models import SearchPage
+from search.models import SearchPage, SearchRequest
 from search.query import export_hits, run_search
 from search.render import article_to_json, page_to_json
 from search.suggestions import suggest_query
-from search.summaries import profile_entity
+from search.summaries import latest_date_label, profile_entity
 from search.web.arguments import link, request_from_args
 from search.web.context import FACET_LABELS, article_context, search_context, suggestion_link
 from search.web.exports import atom_response, export_response, opensearch_response
+from search.web.labels import as_moment, date_placeholders, export_filename
 from search.web.profiles import entity_context, facet_page_context
 
 blueprint = Blueprint("web", __name__)
 FEED_SIZE = 50
 ALL_VALUES = 10**9
+DATE_PARAMETERS = ("since", "until")
 
 
 def search_index() -> SearchIndex:
@@ -36,8 +38,9 @@ def search_page() -> Any:
     try:
         page = run_search_from_args()
     except BadRequest as error:
-        context = search_context(None, request.args)
+        context = search_context(None, request.args, failed=error.parameter)
         context["error"] = error.message
+        context["date_placeholders"] = date_placeholders(None, latest_date_label(search_index()))
         return render_template("search.html", **context), 400
     context = search_context(page, request.args)
     if page.total == 0 and page.request.query.strip():
@@ -55,15 +58,15 @@ def search_api() -> Any:
 @blueprint.route("/export.<any(csv, jsonl):export_format>")
 def export(export_format: str) -> Any:
     """Every match as CSV or JSON Lines, in the page's order, streamed."""
-    search_request = request_from_args(request.args, current_app.config["PER_PAGE"], page=None)
+    search_request = checked_request(current_app.config["PER_PAGE"], page=None)
     total, hits = export_hits(search_index(), search_request)
-    return export_response(total, hits, export_format)
+    return export_response(total, hits, export_format, export_filename(request.args, export_format))
 
 
 @blueprint.route("/feed.atom")
 def export_atom() -> Any:
     """The newest matches as an Atom feed."""
-    search_request = request_from_args(request.args, FEED_SIZE, sort="newest", page=None)
+    search_request = checked_request(FEED_SIZE, sort="newest", page=None)
     page = run_search(search_index(), search_request, facet_size=0)
     query = page.request.query.strip()
     title = f"newsarchive: {query}" if query else "newsarchive: newest articles"
@@ -82,7 +85,7 @@ def facet_page(kind: str) -> Any:
     """All values of one facet for the current search, with counts and a filter box."""
     if kind not in FACET_LABELS:
         raise NotFound(f"There is no facet {kind!r}; use actor, country or org.")
-    search_request = request_from_args(request.args, 1, page=None)
+    search_request = checked_request(1, page=None)
     page = run_search(search_index(), search_request, facet_size=ALL_VALUES)
     return render_template("facet.html", **facet_page_context(kind, page, request.args))
 
@@ -109,5 +112,17 @@ def article_api(article_id: str) -> Any:
 
 def run_search_from_args() -> SearchPage:
     """Read the URL's parameters and run the search they describe."""
-    search_request = request_from_args(request.args, current_app.config["PER_PAGE"])
+    search_request = checked_request(current_app.config["PER_PAGE"])
     return run_search(search_index(), search_request, current_app.config["FACET_SIZE"])
+
+
+def checked_request(per_page: int, **overrides: Any) -> SearchRequest:
+    """The request the URL describes; an unreadable date is refused with the archive's dates
+    as examples (read only then: a good request never pays for them)."""
+    try:
+        return request_from_args(request.args, per_page, **overrides)
+    except BadRequest as error:
+        if error.parameter not in DATE_PARAMETERS:
+            raise
+        example = as_moment(latest_date_label(search_index()))
+        return request_from_args(request.args, per_page, date_example=example, **overrides)
