@@ -78,7 +78,9 @@ def month_range(first: str, last: str) -> list[str]:
     return months
 
 
-def facet_page_context(kind: str, page: SearchPage, args: MultiDict) -> dict[str, Any]:
+def facet_page_context(
+    kind: str, page: SearchPage, args: MultiDict, limit: int = FACET_PAGE_LIMIT
+) -> dict[str, Any]:
     """Every value of one facet for the current search, narrowed by the `contains` box."""
     contains = args.get("contains", "").strip()
     values: list[FacetValue] = page.facets[kind]
@@ -92,8 +94,8 @@ def facet_page_context(kind: str, page: SearchPage, args: MultiDict) -> dict[str
         "find_label": f"Find {with_article(KIND_LABELS[kind].lower())}",
         "contains": contains,
         "total_values": len(values),
-        "rows": [facet_row(kind, value, search_args, links) for value in values[:FACET_PAGE_LIMIT]],
-        "limit": FACET_PAGE_LIMIT,
+        "rows": [facet_row(kind, value, search_args, links) for value in values[:limit]],
+        "limit": limit,
         "hidden": [(k, v) for k, v in search_args.items(multi=True) if k != "page"],
         "back_url": link(search_args),
         "matches": page.total,

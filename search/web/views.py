@@ -17,7 +17,7 @@ from search.web.arguments import link, request_from_args
 from search.web.context import FACET_LABELS, article_context, search_context, suggestion_link
 from search.web.exports import atom_response, export_response, opensearch_response
 from search.web.labels import as_moment, date_placeholders, export_filename
-from search.web.profiles import entity_context, facet_page_context
+from search.web.profiles import FACET_PAGE_LIMIT, entity_context, facet_page_context
 
 blueprint = Blueprint("web", __name__)
 FEED_SIZE = 50
@@ -87,7 +87,8 @@ def facet_page(kind: str) -> Any:
         raise NotFound(f"There is no facet {kind!r}; use actor, country or org.")
     search_request = checked_request(1, page=None)
     page = run_search(search_index(), search_request, facet_size=ALL_VALUES)
-    return render_template("facet.html", **facet_page_context(kind, page, request.args))
+    limit = current_app.config.get("FACET_PAGE_LIMIT", FACET_PAGE_LIMIT)
+    return render_template("facet.html", **facet_page_context(kind, page, request.args, limit))
 
 
 @blueprint.route("/<any(actor, country, org):kind>/<path:name>")

@@ -1,0 +1,102 @@
+"""Issue 18 in a real browser: state kept, phones first-class, keyboard shortcuts that can be off."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.server import serve
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+
+
+def total(page) -> int:
+    """The result count the page shows."""
+    return int(page.locator(".summary .total strong").inner_text().replace(",", ""))
+
+
+def test_back_from_an_article_returns_to_the_same_search(page, base_url) -> None:
+    page.goto(base_url + "/search?sort=oldest")
+    page.get_by_role("link", name="Next →").click()
+    page.locator("#facet-country ~ ul .value").first.click()
+    page.wait_for_url(re.compile(r"country="))
+    if page.get_by_role("link", name="Next →").count():
+        page.get_by_role("link", name="Next →").click()
+        page.wait_for_url(re.compile(r"page=2"))
+    search_url = page.url
+    page.locator(".hit h2 a").last.click()
+    page.wait_for_selector("article h1")
+    page.get_by_role("link", name="← Back to the results").click()
+    page.wait_for_url(search_url)
+    assert page.url == search_url
+
+
+def test_phone_shows_the_filters_first_and_tabs_in_screen_order(chromium, base_url) -> None:
+    context = chromium.new_context(viewport=PHONE)
+    tab = context.new_page()
+    tab.goto(base_url + "/search?q=trade")
+    toggle = tab.locator("#filters > summary")
+    first_hit = tab.locator(".hit").first
+    assert toggle.is_visible()
+    assert toggle.bounding_box()["y"] < first_hit.bounding_box()["y"] < PHONE["height"]
+    assert not tab.locator("#facet-country").is_visible()
+    tops = []
+    for _ in range(12):  # every Tab stop lies at or below the one before it
+        tab.keyboard.press("Tab")
+        box = tab.evaluate("document.activeElement.getBoundingClientRect().top + scrollY")
+        tops.append(box)
+        if tab.evaluate("document.activeElement.closest('.hit') !== null"):
+            break
+    assert tops == sorted(tops), tops
+    toggle.click()
+    assert tab.locator("#facet-country").is_visible()
+    tab.locator("#facet-country ~ ul .value").first.click()
+    tab.wait_for_url(re.compile(r"country="))
+    assert tab.locator(".chip.removable").count() == 1
+    context.close()
+
+
+def test_desktop_shows_the_filters_without_a_toggle(page, base_url) -> None:
+    page.goto(base_url + "/search?q=trade")
+    assert page.locator("#facet-country").is_visible()
+    assert not page.locator("#filters > summary").is_visible()
+
+
+def test_slash_puts_the_cursor_after_the_words_and_shortcuts_can_be_off(page, base_url) -> None:
+    page.goto(base_url + "/search?q=trade")
+    page.locator(".hit h2 a").first.focus()
+    page.keyboard.press("/")
+    page.keyboard.type(" wheat")
+    assert page.locator("#q").input_value() == "trade wheat"
+    page.locator(".syntax summary").click()
+    assert page.get_by_text("next, previous result").is_visible()
+    page.get_by_label("Use these single-key shortcuts").uncheck()
+    page.reload()
+    page.locator(".hit h2 a").first.focus()
+    page.keyboard.press("j")
+    assert page.evaluate("document.activeElement.closest('.hit') === document.querySelector('.hit')")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") != "q"
+
+
+def test_more_page_live_filter_searches_every_value(chromium, samples_index) -> None:
+    with serve(samples_index, {"FACET_PAGE_LIMIT": 3}) as url:
+        context = chromium.new_context()
+        tab = context.new_page()
+        values = [v["value"] for v in tab.request.get(url + "/api/search").json()["facets"]["org"]]
+        tab.goto(url + "/facet/org")
+        shown = tab.locator("#facet-list .value").all_inner_texts()
+        assert len(shown) == 3 and len(values) > 3
+        wanted = next(v for v in values if v not in shown)
+        needle = wanted[1:6].lower()
+        matching = [v for v in values if needle in v.lower()]
+        tab.get_by_label("Find an organisation").fill(needle)
+        tab.wait_for_url(re.compile(r"contains="))
+        tab.locator("#facet-list .value", has_text=wanted).wait_for()
+        count_line = tab.locator("#facet-count").inner_text()
+        assert count_line.startswith(f"{len(matching)} value"), count_line
+        assert f"containing “{needle}”" in count_line
+        context.close()
