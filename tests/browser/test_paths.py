@@ -1,4 +1,4 @@
-"""Issue 18 in a real browser: state kept, phones first-class, keyboard shortcuts that can be off."""
+"""Issue 18 in a real browser: state kept, phones first-class, shortcuts that can be off."""
 
 from __future__ import annotations
 
@@ -77,7 +77,8 @@ def test_slash_puts_the_cursor_after_the_words_and_shortcuts_can_be_off(page, ba
     page.reload()
     page.locator(".hit h2 a").first.focus()
     page.keyboard.press("j")
-    assert page.evaluate("document.activeElement.closest('.hit') === document.querySelector('.hit')")
+    first_hit = "document.activeElement.closest('.hit') === document.querySelector('.hit')"
+    assert page.evaluate(first_hit)
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") != "q"
 
