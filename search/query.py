@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterator
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from html import escape
 from typing import Any
 
@@ -70,6 +70,19 @@ def match_request(view: IndexView, request: SearchRequest) -> tuple[Any, Matches
     text_query = parse_query(request.query, view.searcher.schema)
     check_expansions(text_query, view.searcher.reader())
     return text_query, score_documents(view.searcher, view.arrays, text_query, request)
+
+
+def counts_without_own_filter(
+    index: SearchIndex, request: SearchRequest, kind: str
+) -> dict[str, int]:
+    """Per value of one facet, the articles that match the request without that facet's values.
+
+    In "any" mode, clicking an unselected value gives the matches plus those of its
+    articles that carry none of the selected values: these counts tell how many.
+    """
+    view = index.view()
+    _, found = match_request(view, replace(request, **{kind: []}))
+    return view.arrays.columns[kind].count(found.mask)
 
 
 def export_hits(index: SearchIndex, request: SearchRequest) -> tuple[int, Iterator[Hit]]:

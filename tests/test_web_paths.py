@@ -10,6 +10,7 @@ import gzip
 import re
 from html import unescape
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -164,3 +165,35 @@ def test_the_article_page_shows_no_server_path_nor_the_datelines_dash(tmp_path: 
         assert re.search(r"· LONDON, Feb 26\s*(·|</p>)", page)
     finally:
         app.extensions["search_index"].close()
+
+
+def facet_rows(page: str, section_id: str) -> list[tuple[str, int]]:
+    """(toggle URL, count shown) of each value in one facet list of a page."""
+    start = page.index(f'id="{section_id}"')
+    end = page.find("</section>", start)
+    rows = re.findall(
+        r'<a class="value" href="([^"]*)".*?<span class="count"[^>]*>([\d,]+)</span>',
+        page[start:end],
+        re.S,
+    )
+    return [(url, int(count.replace(",", ""))) for url, count in rows]
+
+
+@pytest.mark.parametrize("path", ["/search", "/facet/country"])
+def test_in_any_mode_each_count_is_what_the_click_gives(client, path: str) -> None:
+    countries = client.get("/api/search").get_json()["facets"]["country"]
+    selected = countries[0]["value"]
+    page = html(client.get(path, query_string={"country": selected, "country_op": "or"}))
+    rows = facet_rows(page, "facet-country" if path == "/search" else "facet-list")
+    plain_counts = {c["value"]: c["count"] for c in countries}
+    differs = checked = 0
+    for url, shown in rows:
+        query = url.split("?", 1)[1]
+        added = [v for v in parse_qs(query).get("country", []) if v != selected]
+        if not added:
+            continue  # the selected value's own row: clicking removes it
+        clicked = client.get(f"/api/search?{query}").get_json()["total"]
+        assert shown == clicked, url
+        checked += 1
+        differs += plain_counts.get(added[0]) != clicked
+    assert checked >= 2 and differs > 0  # "any" mode shows other numbers than the plain counts

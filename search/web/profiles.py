@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from search.models import EntityProfile, FacetValue, SearchPage
 from search.web.arguments import SearchLinks, entity_url, link
-from search.web.context import FACET_LABELS, facet_row, hit_context
+from search.web.context import FACET_LABELS, click_total, facet_row, hit_context
 from search.web.histogram import CHART_HEIGHT, CHART_WIDTH, layout
 from search.web.labels import KIND_LABELS
 
@@ -79,9 +79,16 @@ def month_range(first: str, last: str) -> list[str]:
 
 
 def facet_page_context(
-    kind: str, page: SearchPage, args: MultiDict, limit: int = FACET_PAGE_LIMIT
+    kind: str,
+    page: SearchPage,
+    args: MultiDict,
+    limit: int = FACET_PAGE_LIMIT,
+    loosened: dict[str, int] | None = None,
 ) -> dict[str, Any]:
-    """Every value of one facet for the current search, narrowed by the `contains` box."""
+    """Every value of one facet for the current search, narrowed by the `contains` box.
+
+    `loosened`, in "any" mode, holds the counts without the facet's own filter.
+    """
     contains = args.get("contains", "").strip()
     values: list[FacetValue] = page.facets[kind]
     if contains:
@@ -94,7 +101,11 @@ def facet_page_context(
         "find_label": f"Find {with_article(KIND_LABELS[kind].lower())}",
         "contains": contains,
         "total_values": len(values),
-        "rows": [facet_row(kind, value, search_args, links) for value in values[:limit]],
+        "rows": [
+            facet_row(kind, value, search_args, links, click_total(page, kind, value, loosened))
+            for value in values[:limit]
+        ],
+        "adds": loosened is not None,
         "limit": limit,
         "hidden": [(k, v) for k, v in search_args.items(multi=True) if k != "page"],
         "back_url": link(search_args),

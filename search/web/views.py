@@ -9,12 +9,13 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from search.errors import BadRequest, NotFound
 from search.live_index import SearchIndex, get_article
 from search.models import SearchPage, SearchRequest
-from search.query import export_hits, run_search
+from search.query import counts_without_own_filter, export_hits, run_search
 from search.render import article_to_json, page_to_json
 from search.suggestions import suggest_query
 from search.summaries import latest_date_label, profile_entity
 from search.web.arguments import link, request_from_args
-from search.web.context import FACET_LABELS, article_context, search_context, suggestion_link
+from search.web.articles import article_context
+from search.web.context import FACET_LABELS, search_context, suggestion_link
 from search.web.exports import atom_response, export_response, opensearch_response
 from search.web.labels import as_moment, date_placeholders, export_filename
 from search.web.profiles import FACET_PAGE_LIMIT, entity_context, facet_page_context
@@ -42,7 +43,7 @@ def search_page() -> Any:
         context["error"] = error.message
         context["date_placeholders"] = date_placeholders(None, latest_date_label(search_index()))
         return render_template("search.html", **context), 400
-    context = search_context(page, request.args)
+    context = search_context(page, request.args, any_counts=any_mode_counts(page))
     if page.total == 0 and page.request.query.strip():
         suggestion = suggest_query(search_index(), page.request.query)
         context["suggestion"] = suggestion and suggestion_link(request.args, suggestion)
@@ -88,7 +89,8 @@ def facet_page(kind: str) -> Any:
     search_request = checked_request(1, page=None)
     page = run_search(search_index(), search_request, facet_size=ALL_VALUES)
     limit = current_app.config.get("FACET_PAGE_LIMIT", FACET_PAGE_LIMIT)
-    return render_template("facet.html", **facet_page_context(kind, page, request.args, limit))
+    context = facet_page_context(kind, page, request.args, limit, any_mode_counts(page).get(kind))
+    return render_template("facet.html", **context)
 
 
 @blueprint.route("/<any(actor, country, org):kind>/<path:name>")
@@ -115,6 +117,16 @@ def run_search_from_args() -> SearchPage:
     """Read the URL's parameters and run the search they describe."""
     search_request = checked_request(current_app.config["PER_PAGE"])
     return run_search(search_index(), search_request, current_app.config["FACET_SIZE"])
+
+
+def any_mode_counts(page: SearchPage) -> dict[str, dict[str, int]]:
+    """For each facet in "any" mode with values selected: its counts without its own filter."""
+    selected = {kind: getattr(page.request, kind) for kind in FACET_LABELS}
+    return {
+        kind: counts_without_own_filter(search_index(), page.request, kind)
+        for kind, values in selected.items()
+        if values and getattr(page.request, f"{kind}_op") == "or"
+    }
 
 
 def checked_request(per_page: int, **overrides: Any) -> SearchRequest:
