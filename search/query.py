@@ -81,7 +81,8 @@ def counts_without_own_filter(
     articles that carry none of the selected values: these counts tell how many.
     """
     view = index.view()
-    _, found = match_request(view, replace(request, **{kind: []}))
+    loosened: dict[str, Any] = {kind: []}
+    _, found = match_request(view, replace(request, **loosened))
     return view.arrays.columns[kind].count(found.mask)
 
 
