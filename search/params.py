@@ -105,8 +105,8 @@ def parse_page(page: str | int | None) -> int:
         raise BadRequest(f"{page!r} is not a number; use page=1, 2, …", "page") from None
     if not 1 <= number <= setting("max_page"):
         raise BadRequest(
-            f"{number} is out of range; use a page from 1 to {setting('max_page')}, "
-            "or narrow the search.",
+            f"{number} is out of range; use a page from 1 to {setting('max_page')}, narrow "
+            "the search, or export it (CSV or JSON Lines hold every match).",
             "page",
         )
     return number

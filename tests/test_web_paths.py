@@ -6,7 +6,9 @@ from the JSON API of the same index, never written down.
 
 from __future__ import annotations
 
+import csv
 import gzip
+import io
 import re
 from html import unescape
 from pathlib import Path
@@ -197,3 +199,21 @@ def test_in_any_mode_each_count_is_what_the_click_gives(client, path: str) -> No
         checked += 1
         differs += plain_counts.get(added[0]) != clicked
     assert checked >= 2 and differs > 0  # "any" mode shows other numbers than the plain counts
+
+
+def test_the_page_limit_is_said_with_how_to_get_the_rest(client, monkeypatch) -> None:
+    everything = client.get("/api/search").get_json()["total"]
+    per_page = client.get("/api/search").get_json()["per_page"]
+    assert everything > per_page
+    unlimited = html(client.get("/search"))
+    assert 'id="page-limit"' not in unlimited
+    monkeypatch.setenv("NEWSARCHIVE_MAX_PAGE", "1")
+    page = html(client.get("/search"))
+    note = re.search(r'<p class="note limit" id="page-limit">(.*?)</p>', page, re.S).group(1)
+    assert f"the first {per_page} of {everything} articles" in note
+    assert f"the other {everything - per_page}" in note
+    csv_url = re.search(r'<a href="(/export\.csv[^"]*)" download>CSV</a>', note).group(1)
+    rows = client.get(csv_url).get_data(as_text=True)
+    assert len(list(csv.DictReader(io.StringIO(rows)))) == everything
+    refused = client.get("/search?page=2")
+    assert refused.status_code == 400 and "export it" in html(refused)

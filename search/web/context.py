@@ -209,4 +209,7 @@ def pagination(page: SearchPage, args: MultiDict) -> dict[str, Any]:
         "last_url": to(last) if window.stop <= last else None,
         "last": last,
         "links": [{"number": n, "url": to(n), "current": n == current} for n in window],
+        # Pages stop at max_page: say so, and how to reach the rest.
+        "beyond": page.total - last * page.request.per_page if page.page_count > last else 0,
+        "paged": last * page.request.per_page,
     }
