@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as whoosh_query
 
-from search.facets import count_days, count_facets, spans_one_month
+from search.facets import count_days, count_facets, dated_in_one_month, spans_one_month
 from search.live_index import IndexView, SearchIndex
 from search.matching import Matches
 from search.models import Hit, SearchPage, SearchRequest
@@ -61,7 +61,8 @@ def search_version(view: IndexView, request: SearchRequest, facet_size: int) -> 
         make_hit(fields, snippet) for fields, snippet in with_snippets(view, text_query, documents)
     ]
     facets = count_facets(arrays.columns, matched, facet_size)
-    days = count_days(searcher, arrays, matched) if spans_one_month(request) else []
+    one_month = spans_one_month(request) or dated_in_one_month(facets["date"])
+    days = count_days(searcher, arrays, matched) if one_month else []
     return SearchPage(request, total, hits, facets, searcher.doc_count(), days)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
@@ -10,10 +11,11 @@ from werkzeug.datastructures import MultiDict
 from search.models import EntityProfile, FacetValue, SearchPage
 from search.web.arguments import SearchLinks, entity_url, link
 from search.web.context import FACET_LABELS, click_total, facet_row, hit_context
-from search.web.histogram import CHART_HEIGHT, CHART_WIDTH, layout
+from search.web.histogram import chart, month_label
 from search.web.labels import KIND_LABELS
 
 MONTH = re.compile(r"\d{4}-\d{2}")
+MAX_MONTHS = 36  # longer timelines show years: a bar per month would scroll too far
 FACET_PAGE_LIMIT = 500  # values listed at once on a facet's page; the filter box narrows them
 
 
@@ -48,19 +50,25 @@ def entity_context(profile: EntityProfile) -> dict[str, Any]:
 
 
 def timeline(profile: EntityProfile) -> dict[str, Any]:
-    """Articles per month from the first month to the last, as chart bars."""
+    """Articles per month from the first month to the last (per year past MAX_MONTHS)."""
     counts = {v.value: v.count for v in profile.months if MONTH.fullmatch(v.value)}
     if not counts:
-        return {"bars": [], "width": CHART_WIDTH, "height": CHART_HEIGHT}
+        return {"level": "month", **chart([])}
+    periods = month_range(min(counts), max(counts))
+    level = "month"
+    if len(periods) > MAX_MONTHS:
+        level, by_year = "year", defaultdict[str, int](int)
+        for period, count in counts.items():
+            by_year[period[:4]] += count
+        counts = dict(by_year)
+        periods = [str(year) for year in range(int(min(counts)), int(max(counts)) + 1)]
     bars = []
-    for period in month_range(min(counts), max(counts)):
-        url = link(
-            MultiDict(),
-            add=((profile.kind, profile.name), ("since", period), ("until", period)),
-        )
-        bars.append({"period": period, "label": period, "count": counts.get(period, 0)})
-        bars[-1]["url"] = url if counts.get(period) else None
-    return {"bars": layout(bars), "width": CHART_WIDTH, "height": CHART_HEIGHT}
+    for period in periods:
+        label = month_label(period) if level == "month" else period
+        bars.append({"period": period, "label": label, "count": counts.get(period, 0)})
+        filters = ((profile.kind, profile.name), ("since", period), ("until", period))
+        bars[-1]["url"] = link(MultiDict(), add=filters) if counts.get(period) else None
+    return {"level": level, **chart(bars)}
 
 
 def with_article(noun: str) -> str:

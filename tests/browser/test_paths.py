@@ -11,6 +11,7 @@ from tests.browser.server import serve
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 
 
 def total(page) -> int:
@@ -101,3 +102,36 @@ def test_more_page_live_filter_searches_every_value(chromium, samples_index) -> 
         assert count_line.startswith(f"{len(matching)} value"), count_line
         assert f"containing “{needle}”" in count_line
         context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_histogram_bars_are_tap_targets_with_a_visible_focus(chromium, base_url, viewport) -> None:
+    context = chromium.new_context(viewport=viewport)
+    tab = context.new_page()
+    tab.goto(base_url + "/")
+    if tab.locator("#filters > summary").is_visible():
+        tab.locator("#filters > summary").click()
+    bars = tab.locator(".histogram a.bar-link")
+    assert bars.count() > 1
+    for number in range(bars.count()):
+        box = bars.nth(number).bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24, box
+    slot = bars.first.locator(".slot")
+    before = slot.evaluate("e => getComputedStyle(e).stroke")
+    bars.first.focus()
+    tab.keyboard.press("Shift+Tab")
+    tab.keyboard.press("Tab")  # focus by keyboard, so that :focus-visible applies
+    after = slot.evaluate("e => getComputedStyle(e).stroke + ' ' + getComputedStyle(e).fill")
+    assert after != before and "none" not in after
+    context.close()
+
+
+def test_entity_timeline_labels_sit_under_its_ends(page, base_url) -> None:
+    page.goto(base_url + "/country/Kenya")
+    chart = page.locator(".entity-page svg.chart").bounding_box()
+    labels = page.locator(".entity-page .axis span")
+    last_bar = page.locator(".entity-page .chart rect.bar").last.bounding_box()
+    first_label, last_label = labels.first.bounding_box(), labels.last.bounding_box()
+    assert abs(first_label["x"] - chart["x"]) < 2
+    assert abs(last_label["x"] + last_label["width"] - (chart["x"] + chart["width"])) < 2
+    assert last_bar["x"] + last_bar["width"] > chart["x"] + chart["width"] - 48
