@@ -54,14 +54,13 @@ def histogram_context(page: SearchPage, args: MultiDict) -> dict[str, Any]:
 
 
 def chart(bars: list[dict[str, Any]]) -> dict[str, Any]:
-    """A chart of bars: their layout, its size, the tallest bar and whether it must scroll."""
+    """A chart of bars: their layout, its size in pixels and its tallest bar."""
     width = max(CHART_WIDTH, len(bars) * MIN_SLOT)
     tallest = max(bars, key=lambda bar: bar["count"]) if bars else None
     return {
         "bars": layout(bars, width),
         "width": width,
         "height": CHART_HEIGHT,
-        "scrolls": width > CHART_WIDTH,
         "tallest": tallest if tallest and tallest["count"] else None,
     }
 
