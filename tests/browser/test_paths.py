@@ -135,3 +135,29 @@ def test_entity_timeline_labels_sit_under_its_ends(page, base_url) -> None:
     assert abs(first_label["x"] - chart["x"]) < 2
     assert abs(last_label["x"] + last_label["width"] - (chart["x"] + chart["width"])) < 2
     assert last_bar["x"] + last_bar["width"] > chart["x"] + chart["width"] - 48
+
+
+def contrast(first: tuple[float, ...], second: tuple[float, ...]) -> float:
+    """WCAG's contrast ratio of two sRGB colours (0–255 channels)."""
+
+    def luminance(rgb: tuple[float, ...]) -> float:
+        linear = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4
+                  for c in rgb[:3]]  # fmt: skip
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_the_focus_outline_stands_out_three_to_one(page, base_url) -> None:
+    page.goto(base_url + "/search?q=trade")
+    page.locator(".sort a").first.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # by keyboard, so that :focus-visible applies
+    style = page.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, s.outlineColor]; }"
+    )
+    assert style[0] != "none"
+    outline = tuple(float(n) for n in re.findall(r"[\d.]+", style[1])[:3])
+    assert contrast(outline, (255, 255, 255)) >= 3, style
