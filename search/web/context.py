@@ -143,7 +143,7 @@ def click_total(
 ) -> int | None:
     """In "any" mode, the results clicking an unselected value gives: the matches now, plus
     the value's articles that carry none of the selected values. None in "all" mode."""
-    if loosened is None or value.value in getattr(page.request, name):
+    if loosened is None or value.value in getattr(page.request, name, []):
         return None
     return page.total + loosened.get(value.value, value.count) - value.count
 

@@ -121,11 +121,12 @@ def run_search_from_args() -> SearchPage:
 
 def any_mode_counts(page: SearchPage) -> dict[str, dict[str, int]]:
     """For each facet in "any" mode with values selected: its counts without its own filter."""
-    selected = {kind: getattr(page.request, kind) for kind in FACET_LABELS}
+    # Any facet the sidebar lists: one without an "any" switch is never in "any" mode.
+    selected = {kind: getattr(page.request, kind, []) for kind in FACET_LABELS}
     return {
         kind: counts_without_own_filter(search_index(), page.request, kind)
         for kind, values in selected.items()
-        if values and getattr(page.request, f"{kind}_op") == "or"
+        if values and getattr(page.request, f"{kind}_op", "and") == "or"
     }
 
 
