@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -13,7 +12,14 @@ import click
 from search import config
 from search.errors import NewsarchiveError
 from search.render import EXPORT_FORMATS
-from search.terminal import EMPTY_ARCHIVE, ProgressBar, print_page, summary_line
+from search.terminal import (
+    EMPTY_ARCHIVE,
+    ProgressBar,
+    json_text,
+    print_page,
+    printable,
+    summary_line,
+)
 
 INDEX_DIR_OPTION = click.option(
     "--index-dir",
@@ -40,7 +46,7 @@ class NewsarchiveGroup(click.Group):
         try:
             return super().invoke(ctx)
         except NewsarchiveError as error:
-            raise click.ClickException(command_line_message(error)) from None
+            raise click.ClickException(printable(command_line_message(error))) from None
 
 
 def command_line_message(error: NewsarchiveError) -> str:
@@ -83,9 +89,9 @@ def index(
     if bar:
         bar.clear()
     for problem in report.failures:
-        click.echo(f"failed: {problem}", err=True)
+        click.echo(f"failed: {printable(str(problem))}", err=True)
     for note in report.warnings:
-        click.echo(f"note: {note}", err=True)
+        click.echo(f"note: {printable(str(note))}", err=True)
     click.echo(summary_line(report, rebuild))
 
 
@@ -151,7 +157,7 @@ def search_command(
     try:
         result = run_search(search_index, request, config.setting("facet_size"))
         if as_json:
-            click.echo(json.dumps(page_to_json(result), ensure_ascii=False, indent=2))
+            click.echo(json_text(page_to_json(result)))
         else:
             print_page(result)
     finally:
@@ -188,7 +194,7 @@ def export(
     finally:
         search_index.close()
     if output:
-        click.echo(f"Exported {total:,} articles to {output}.", err=True)
+        click.echo(f"Exported {total:,} articles to {printable(str(output))}.", err=True)
 
 
 @cli.command()
@@ -248,14 +254,14 @@ def stats(as_json: bool, index_dir: Path | None) -> None:
     finally:
         search_index.close()
     if as_json:
-        click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
+        click.echo(json_text(numbers))
         return
     if numbers["articles"] == 0:
         click.echo(EMPTY_ARCHIVE, err=True)
     click.echo(f"articles: {numbers['articles']:,}  ({numbers['undated']:,} undated)")
     click.echo(f"dates:    {numbers['first_date'] or '-'} to {numbers['last_date'] or '-'}")
     for key in ("actors", "countries", "orgs"):
-        top = ", ".join(f"{v['value']} ({v['count']})" for v in numbers[key])
+        top = printable(", ".join(f"{v['value']} ({v['count']})" for v in numbers[key]))
         click.echo(f"{key + ':':<10}{top or '-'}")
 
 
@@ -264,5 +270,5 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="newsarchive")
     except Exception as error:  # the last line of defence: click handles the expected ones
-        click.echo(f"Error: unexpected {type(error).__name__}: {error}", err=True)
+        click.echo(f"Error: unexpected {type(error).__name__}: {printable(str(error))}", err=True)
         sys.exit(2)
