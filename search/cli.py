@@ -10,7 +10,8 @@ from typing import Any
 import click
 
 from search import config
-from search.errors import NewsarchiveError
+from search.errors import NewsarchiveError, SettingError
+from search.layout import check_index_dir
 from search.render import EXPORT_FORMATS
 from search.terminal import (
     EMPTY_ARCHIVE,
@@ -23,7 +24,6 @@ from search.terminal import (
 
 INDEX_DIR_OPTION = click.option(
     "--index-dir",
-    type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Index directory [default: $NEWSARCHIVE_INDEX_DIR or index_data/].",
 )
@@ -47,6 +47,21 @@ class NewsarchiveGroup(click.Group):
             return super().invoke(ctx)
         except NewsarchiveError as error:
             raise click.ClickException(printable(command_line_message(error))) from None
+
+
+def chosen_index_dir(option: str | None, *, writing: bool = False) -> Path:
+    """The index directory the user chose, checked: a mistake is one line saying what to do."""
+    if option == "":
+        raise SettingError("--index-dir is empty: give a directory, or leave it out (index_data/)")
+    if option:
+        name = "--index-dir"
+    elif config.setting("index_dir") != config.BY_NAME["index_dir"].default:
+        name = config.BY_NAME["index_dir"].environment_variable
+    else:
+        name = "the index directory"
+    path = config.index_dir(option)
+    check_index_dir(path, name, writing=writing)
+    return path
 
 
 def command_line_message(error: NewsarchiveError) -> str:
@@ -76,12 +91,12 @@ def cli() -> None:
     help="Entity-extraction processes [default: number of CPU cores].",
 )
 def index(
-    paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None
+    paths: tuple[Path, ...], index_dir: str | None, rebuild: bool, workers: int | None
 ) -> None:
     """Index the articles in PATH... (files or directories, recursively)."""
+    target = chosen_index_dir(index_dir, writing=True)  # before the slow imports
     from search.indexer import index_paths
 
-    target = config.index_dir(index_dir)
     bar = ProgressBar() if sys.stderr.isatty() else None
     report = index_paths(
         paths, target, rebuild=rebuild, workers=workers or os.cpu_count() or 1, progress=bar
@@ -134,7 +149,7 @@ def search_command(
     limit: int,
     page: int,
     as_json: bool,
-    index_dir: Path | None,
+    index_dir: str | None,
 ) -> None:
     """Search the index for QUERY (Whoosh syntax; empty lists everything, newest first)."""
     from search.live_index import SearchIndex
@@ -153,7 +168,7 @@ def search_command(
         page=page,
         per_page=limit,
     )
-    search_index = SearchIndex(config.index_dir(index_dir))
+    search_index = SearchIndex(chosen_index_dir(index_dir))
     try:
         result = run_search(search_index, request, config.setting("facet_size"))
         if as_json:
@@ -176,7 +191,7 @@ def search_command(
 )
 @INDEX_DIR_OPTION
 def export(
-    query: str, export_format: str, output: Path | None, index_dir: Path | None, **filters: Any
+    query: str, export_format: str, output: Path | None, index_dir: str | None, **filters: Any
 ) -> None:
     """Write every article matching QUERY, in the search's order, as CSV or JSON Lines."""
     from search.live_index import SearchIndex
@@ -185,7 +200,7 @@ def export(
     from search.render import export_pieces
 
     request = make_search_request(query, **filters)
-    search_index = SearchIndex(config.index_dir(index_dir))
+    search_index = SearchIndex(chosen_index_dir(index_dir))
     try:
         total, hits = export_hits(search_index, request)
         with click.open_file(str(output or "-"), "w", encoding="utf-8") as stream:
@@ -217,11 +232,11 @@ def export(
     callback=lambda ctx, _, wanted: print_settings(ctx) if wanted else None,
     help="Show the NEWSARCHIVE_* settings with their defaults and exit.",
 )
-def serve(host: str, port: int, threads: int, workers: int, index_dir: Path | None) -> None:
+def serve(host: str, port: int, threads: int, workers: int, index_dir: str | None) -> None:
     """Serve the web UI and JSON API with a production WSGI server (waitress)."""
     from search.web.serving import serve_app
 
-    app = serving_app(config.index_dir(index_dir))
+    app = serving_app(chosen_index_dir(index_dir))
     processes = f", {workers} worker processes" if workers > 1 else ""
     click.echo(f"Serving newsarchive on http://{host}:{port}/{processes}  (Ctrl+C to stop)")
     serve_app(app, host, port, threads, workers)
@@ -243,12 +258,12 @@ def serving_app(index_dir: Path) -> Any:
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @INDEX_DIR_OPTION
-def stats(as_json: bool, index_dir: Path | None) -> None:
+def stats(as_json: bool, index_dir: str | None) -> None:
     """Article count, date range, undated count and the top actors, countries and orgs."""
     from search.live_index import SearchIndex
     from search.summaries import collect_stats
 
-    search_index = SearchIndex(config.index_dir(index_dir))
+    search_index = SearchIndex(chosen_index_dir(index_dir))
     try:
         numbers = collect_stats(search_index)
     finally:
