@@ -69,6 +69,21 @@ def test_symlink_loops_are_skipped_with_their_reason_and_the_run_goes_on(tmp_pat
     assert "not followed" in reasons(result)["up"]
 
 
+def test_a_tree_thousands_of_levels_deep_is_walked(tmp_path: Path) -> None:
+    # Made level by level from inside: pathlib and os.makedirs recurse themselves.
+    here = os.getcwd()
+    try:
+        os.chdir(tmp_path)
+        for _ in range(1_500):
+            os.mkdir("d")
+            os.chdir("d")
+        write_good(Path("."))
+    finally:
+        os.chdir(here)
+    [article] = read_paths([tmp_path / "d"])
+    assert isinstance(article, RawArticle) and article.source_id == "good1"
+
+
 def test_fifos_devices_and_dangling_links_are_reported_never_opened(tmp_path: Path) -> None:
     folder = tmp_path / "archive"
     write_good(folder)

@@ -40,34 +40,52 @@ def find_files(paths: Iterable[str | Path]) -> Iterator[Path | RecordError]:
             yield RecordError(Locator(path=str(path)), kind)
 
 
-def walk_directory(directory: Path) -> Iterator[Path | RecordError]:
+def walk_directory(top: Path) -> Iterator[Path | RecordError]:
     """Every regular file under a directory by name; hidden ones skipped, linked folders too."""
-    try:
-        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
-    except OSError as error:
-        yield RecordError(Locator(path=str(directory)), f"cannot read directory: {describe(error)}")
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        path = Path(entry.path)
-        try:
-            is_directory = entry.is_dir(follow_symlinks=False)
-        except OSError as error:
-            yield RecordError(Locator(path=str(path)), f"skipped: {describe(error)}")
-            continue
-        if is_directory:
-            yield from walk_directory(path)
-            continue
-        kind = path_kind(path)
-        if kind == "file":
-            yield path
-        elif kind == "directory":
-            # A linked directory can point back up the tree, so links are not followed here.
-            reason = "skipped: a symbolic link to a directory, not followed; give the directory"
-            yield RecordError(Locator(path=str(path)), reason)
+    # A stack, not recursion: a tree thousands of levels deep must not exhaust Python's stack.
+    stack = [iter(list_directory(top))]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+        elif isinstance(entry, RecordError):
+            yield entry
+        elif is_real_directory(entry):
+            stack.append(iter(list_directory(Path(entry.path))))
         else:
-            yield RecordError(Locator(path=str(path)), kind)
+            yield from classify_entry(Path(entry.path))
+
+
+def list_directory(directory: Path) -> list[os.DirEntry[str] | RecordError]:
+    """The entries of a directory that are not hidden, by name; or why it cannot be read."""
+    try:
+        with os.scandir(directory) as entries:
+            found = sorted(entries, key=lambda entry: entry.name)
+    except OSError as error:
+        reason = f"cannot read directory: {describe(error)}"
+        return [RecordError(Locator(path=str(directory)), reason)]
+    return [entry for entry in found if not entry.name.startswith(".")]
+
+
+def is_real_directory(entry: os.DirEntry[str]) -> bool:
+    """True for a directory that is not a link (lstat errors leave it to be classified)."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def classify_entry(path: Path) -> Iterator[Path | RecordError]:
+    """A file found in a directory, or why it is skipped."""
+    kind = path_kind(path)
+    if kind == "file":
+        yield path
+    elif kind == "directory":
+        # A linked directory can point back up the tree, so links are not followed here.
+        reason = "skipped: a symbolic link to a directory, not followed; give the directory"
+        yield RecordError(Locator(path=str(path)), reason)
+    else:
+        yield RecordError(Locator(path=str(path)), kind)
 
 
 def path_kind(path: Path) -> str:
