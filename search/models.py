@@ -19,7 +19,10 @@ SURROGATE = re.compile("[\ud800-\udfff]")
 
 def without_surrogates(text: str) -> str:
     """The text with each lone surrogate replaced by U+FFFD, as bad bytes are shown."""
-    return SURROGATE.sub("\ufffd", text) if SURROGATE.search(text) else text
+    # isascii() is free (CPython flags ASCII strings), and ASCII holds no surrogate.
+    if text.isascii() or not SURROGATE.search(text):
+        return text
+    return SURROGATE.sub("\ufffd", text)
 
 
 @dataclass(frozen=True)

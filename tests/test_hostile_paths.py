@@ -69,19 +69,38 @@ def test_symlink_loops_are_skipped_with_their_reason_and_the_run_goes_on(tmp_pat
     assert "not followed" in reasons(result)["up"]
 
 
+DEPTH = 1_500  # deeper than Python's recursion limit
+
+
 def test_a_tree_thousands_of_levels_deep_is_walked(tmp_path: Path) -> None:
-    # Made level by level from inside: pathlib and os.makedirs recurse themselves.
     here = os.getcwd()
     try:
+        # Made and removed level by level from inside: os.makedirs and shutil.rmtree recurse.
         os.chdir(tmp_path)
-        for _ in range(1_500):
+        for _ in range(DEPTH):
             os.mkdir("d")
             os.chdir("d")
         write_good(Path("."))
+        os.chdir(tmp_path)
+        [article] = read_paths([tmp_path / "d"])
+        assert isinstance(article, RawArticle) and article.source_id == "good1"
     finally:
+        remove_deep_tree(tmp_path)
         os.chdir(here)
-    [article] = read_paths([tmp_path / "d"])
-    assert isinstance(article, RawArticle) and article.source_id == "good1"
+
+
+def remove_deep_tree(top: Path) -> None:
+    """Remove the chain of directories named d under top, and the file at its bottom."""
+    os.chdir(top)
+    depth = 0
+    while os.path.isdir("d"):
+        os.chdir("d")
+        depth += 1
+    for name in os.listdir("."):
+        os.unlink(name)
+    for _ in range(depth):
+        os.chdir("..")
+        os.rmdir("d")
 
 
 def test_fifos_devices_and_dangling_links_are_reported_never_opened(tmp_path: Path) -> None:

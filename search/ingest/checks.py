@@ -5,6 +5,7 @@ Kept apart from the readers so that each format, present and future, gets the sa
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -34,21 +35,30 @@ def checked(
 
 def clean_text(article: RawArticle) -> RawArticle:
     """The article with every lone surrogate in its text and extra fields replaced by U+FFFD."""
-    fields = {name: getattr(article, name) for name in TEXT_FIELDS}
-    changed = {name: replace_surrogates(value) for name, value in fields.items() if value}
-    changed = {name: value for name, value in changed.items() if value != fields[name]}
-    extra = replace_surrogates(article.extra)
-    if extra != article.extra:
-        changed["extra"] = extra
+    # One scan of everything first: nearly every article has none, and this is per record.
+    text = "".join(getattr(article, name) or "" for name in TEXT_FIELDS)
+    extra = json.dumps(article.extra, ensure_ascii=False, default=str) if article.extra else ""
+    if without_surrogates(text) is text and without_surrogates(extra) is extra:
+        return article
+    changed = {}
+    for name in (*TEXT_FIELDS, "extra"):
+        value = getattr(article, name)
+        cleaned = replace_surrogates(value)
+        if cleaned is not value:
+            changed[name] = cleaned
     return replace(article, **changed) if changed else article
 
 
 def replace_surrogates(value: Any) -> Any:
-    """Strings with lone surrogates replaced, inside lists and dicts too; the rest as it is."""
+    """Strings with lone surrogates replaced, inside lists and dicts too; else the same object."""
     if isinstance(value, str):
         return without_surrogates(value)
     if isinstance(value, list):
-        return [replace_surrogates(item) for item in value]
+        items = [replace_surrogates(item) for item in value]
+        return value if all(new is old for new, old in zip(items, value, strict=True)) else items
     if isinstance(value, dict):
-        return {replace_surrogates(key): replace_surrogates(item) for key, item in value.items()}
+        pairs = [(replace_surrogates(k), replace_surrogates(v)) for k, v in value.items()]
+        before = value.items()
+        unchanged = all(k is a and v is b for (k, v), (a, b) in zip(pairs, before, strict=True))
+        return value if unchanged else dict(pairs)
     return value
