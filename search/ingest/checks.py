@@ -14,7 +14,18 @@ from search.ingest.files import MEGABYTE, too_large
 from search.models import RawArticle, RecordError, without_surrogates
 
 EMPTY_FILE = "empty file: no articles in it"
-TEXT_FIELDS = ("title", "body", "date_text", "source_id", "url", "source", "dateline")
+TEXT_FIELDS = (
+    "title",
+    "body",
+    "date_text",
+    "source_id",
+    "url",
+    "source",
+    "dateline",
+    "author",
+    "agency",
+    "language",
+)
 
 
 def checked(
@@ -37,11 +48,12 @@ def clean_text(article: RawArticle) -> RawArticle:
     """The article with every lone surrogate in its text and extra fields replaced by U+FFFD."""
     # One scan of everything first: nearly every article has none, and this is per record.
     text = "".join(getattr(article, name) or "" for name in TEXT_FIELDS)
-    extra = json.dumps(article.extra, ensure_ascii=False, default=str) if article.extra else ""
-    if without_surrogates(text) is text and without_surrogates(extra) is extra:
+    nested = [article.labels, article.extra]
+    nested_text = json.dumps(nested, ensure_ascii=False, default=str) if any(nested) else ""
+    if without_surrogates(text) is text and without_surrogates(nested_text) is nested_text:
         return article
     changed = {}
-    for name in (*TEXT_FIELDS, "extra"):
+    for name in (*TEXT_FIELDS, "labels", "extra"):
         value = getattr(article, name)
         cleaned = replace_surrogates(value)
         if cleaned is not value:
