@@ -25,7 +25,8 @@ from search.terminal import (
 INDEX_DIR_OPTION = click.option(
     "--index-dir",
     default=None,
-    help="Index directory [default: $NEWSARCHIVE_INDEX_DIR or index_data/].",
+    help="Index directory, made if missing (its parent must exist)"
+    " [default: $NEWSARCHIVE_INDEX_DIR or index_data/].",
 )
 
 
