@@ -62,6 +62,14 @@ SETTINGS = [
     Setting("max_query_length", 1000, "Longest query text accepted, in characters.", 1, 1_000_000),
     Setting("max_page", 500, "Deepest result page that can be asked for.", 1, 1_000_000),
     Setting(
+        "max_article_mb",
+        5,
+        "Largest article indexed, in MB: a text file or JSON line bigger than this, or an "
+        "article with more million characters of title and text, is reported as failed.",
+        1,
+        10_000,
+    ),
+    Setting(
         "result_cache_mb",
         32,
         "Memory for the web server's cache of whole search results, per process and index "
