@@ -12,6 +12,7 @@ from flask.templating import Environment
 from search import config
 from search.live_index import SearchIndex
 from search.web.errors import register_error_handlers
+from search.web.limits import register_limits
 from search.web.views import blueprint
 
 DICT_ATTRIBUTES = frozenset(dir(dict))
@@ -54,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         Path(app.config["INDEX_DIR"]),
         result_cache_bytes=int(app.config["RESULT_CACHE_MB"] * MEGABYTE),
     )
+    register_limits(app)
     app.register_blueprint(blueprint)
     register_error_handlers(app)
     app.after_request(_security_headers)

@@ -13,7 +13,15 @@ from werkzeug.datastructures import MultiDict
 from search.config import setting
 from search.dates import format_date
 from search.models import Article, FacetValue, Mention, SearchPage
-from search.web.arguments import SearchLinks, endpoint_url, entity_url, link, query_string
+from search.web.arguments import (
+    LIST_PARAMS,
+    SINGLE_PARAMS,
+    SearchLinks,
+    endpoint_url,
+    entity_url,
+    link,
+    query_string,
+)
 from search.web.histogram import histogram_context
 
 FACET_LABELS = {"actor": "People", "country": "Countries", "org": "Organisations"}
@@ -27,18 +35,16 @@ PAGE_WINDOW = 3
 def search_context(page: SearchPage | None, args: MultiDict) -> dict[str, Any]:
     """Everything search.html shows; `page` is None when the request could not run."""
     context: dict[str, Any] = {
-        "q": args.get("q", ""),
-        "since": args.get("since", ""),
-        "until": args.get("until", ""),
-        "sort": args.get("sort", ""),
+        "q": echoed(args.get("q", "")),
+        "since": echoed(args.get("since", "")),
+        "until": echoed(args.get("until", "")),
+        "sort": echoed(args.get("sort", "")),
         "active": active_filters(args),
         # The search box keeps the active filters when the words change.
-        "hidden": [(k, v) for k, v in args.items(multi=True) if k not in ("q", "page")],
-        "date_hidden": [
-            (k, v) for k, v in args.items(multi=True) if k not in ("since", "until", "page")
-        ],
+        "hidden": echoed_pairs(args, ("q", "page")),
+        "date_hidden": echoed_pairs(args, ("since", "until", "page")),
         "clear_url": endpoint_url("web.search_page"),
-        "exports": export_links(args),
+        "exports": [],  # a search that could not run has nothing to export
         "page": page,
         "error": None,
         "suggestion": None,
@@ -46,6 +52,7 @@ def search_context(page: SearchPage | None, args: MultiDict) -> dict[str, Any]:
     if page is None:
         return context
     context.update(
+        exports=export_links(args),
         hits=[hit_context(hit) for hit in page.hits],
         facets=[facet_context(name, page.facets[name], args) for name in FACET_LABELS],
         histogram=histogram_context(page, args),
@@ -60,6 +67,18 @@ def search_context(page: SearchPage | None, args: MultiDict) -> dict[str, Any]:
         pages=pagination(page, args),
     )
     return context
+
+
+def echoed(value: str) -> str:
+    """A parameter as the page repeats it: cut to the longest query, so that a refused
+    100 KB value is not sent back several times over."""
+    return value[: setting("max_query_length")]
+
+
+def echoed_pairs(args: MultiDict, skip: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The search's own parameters (unknown ones dropped) as hidden inputs repeat them."""
+    known = ("q", *LIST_PARAMS, *SINGLE_PARAMS)
+    return [(k, echoed(v)) for k, v in args.items(multi=True) if k in known and k not in skip]
 
 
 def export_links(args: MultiDict) -> list[dict[str, Any]]:
