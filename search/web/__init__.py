@@ -48,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         PER_PAGE=config.setting("per_page"),
         FACET_SIZE=config.setting("facet_size"),
         RESULT_CACHE_MB=config.setting("result_cache_mb"),
+        BASE_URL=config.setting("base_url"),
     )
     if test_config:
         app.config.update(test_config)

@@ -25,6 +25,18 @@ BACKLOG = 1024  # waitress's own default
 RESTART_PAUSE_SECONDS = 1.0  # a worker that dies at once is not restarted in a tight loop
 
 
+WILDCARD_HOSTS = ("", "0.0.0.0", "::")
+
+
+def bound_url(host: str, port: int) -> str:
+    """The server's own address as a base URL; '' (relative links) for a wildcard host,
+    whose public name only a configured base URL can tell."""
+    if host in WILDCARD_HOSTS:
+        return ""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
 def serve_app(app: Any, host: str, port: int, threads: int, workers: int = 1) -> None:
     """Serve `app` on host:port until stopped, in `workers` processes of `threads` threads."""
     if workers <= 1:
