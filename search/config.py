@@ -67,7 +67,14 @@ REQUEST_LIMITS = [
         256,
         1_000_000,
     ),
-    Setting("max_parameters", 100, "Most URL parameters one request may send.", 1, 10_000),
+    Setting(
+        "max_parameters",
+        50,
+        "Most URL parameters one request may send (a page links every filter's removal "
+        "with all of them, so its size grows with this times the request's).",
+        1,
+        10_000,
+    ),
     Setting(
         "max_facet_values",
         20,
