@@ -68,7 +68,7 @@ def suggest_query(index: SearchIndex, text: str) -> str | None:
     if answer is None:
         deadline = time.monotonic() + BUDGET_SECONDS
         answer = respell_query(view.searcher, speller, text, deadline)
-        if time.monotonic() < deadline:  # cut short, it may be incomplete: not kept
+        if time.monotonic() < deadline:  # kept, unless the budget may have cut it short
             speller.answers.put(text, answer)
     return answer or None
 
