@@ -235,9 +235,9 @@ def export(
 )
 def serve(host: str, port: int, threads: int, workers: int, index_dir: str | None) -> None:
     """Serve the web UI and JSON API with a production WSGI server (waitress)."""
-    from search.web.serving import serve_app
+    from search.web.serving import bound_url, serve_app
 
-    app = serving_app(chosen_index_dir(index_dir))
+    app = serving_app(chosen_index_dir(index_dir), bound_url(host, port))
     processes = f", {workers} worker processes" if workers > 1 else ""
     click.echo(f"Serving newsarchive on http://{host}:{port}/{processes}  (Ctrl+C to stop)")
     serve_app(app, host, port, threads, workers)
@@ -249,11 +249,13 @@ def print_settings(ctx: click.Context) -> None:
     ctx.exit()
 
 
-def serving_app(index_dir: Path) -> Any:
-    """The app `serve` runs: never in debug mode, whatever FLASK_DEBUG says."""
+def serving_app(index_dir: Path, address: str = "") -> Any:
+    """The app `serve` runs: never in debug mode, whatever FLASK_DEBUG says; its absolute
+    links under NEWSARCHIVE_BASE_URL, else under the `address` it listens on."""
     from search.web import create_app
 
-    return create_app({"INDEX_DIR": str(index_dir), "DEBUG": False})
+    base_url = config.setting("base_url") or address
+    return create_app({"INDEX_DIR": str(index_dir), "DEBUG": False, "BASE_URL": base_url})
 
 
 @cli.command()

@@ -20,6 +20,7 @@ MIN_COMPRESSED_BYTES = 1024  # smaller bodies gain less than gzip's own overhead
 GZIP_LEVEL = 6
 HASH_CHARS = 12
 YEAR_SECONDS = 365 * 24 * 3600
+DAY_SECONDS = 24 * 3600  # a static file asked for without its current hash may change
 
 
 def register_assets(app: Flask) -> None:
@@ -36,7 +37,8 @@ def register_assets(app: Flask) -> None:
 
 
 def cache_static_files(static_folder: Path) -> Any:
-    """An after_request hook: a static file asked for by its current hash is cached for a year."""
+    """An after_request hook: a static file asked for by its current hash is cached for a year,
+    by another name for a day."""
 
     def hook(response: Any) -> Any:
         if request.endpoint != "static" or response.status_code != 200:
@@ -44,6 +46,8 @@ def cache_static_files(static_folder: Path) -> Any:
         filename = (request.view_args or {}).get("filename", "")
         if request.args.get("v") and request.args["v"] == content_hash(static_folder / filename):
             response.headers["Cache-Control"] = f"public, max-age={YEAR_SECONDS}, immutable"
+        else:
+            response.headers["Cache-Control"] = f"public, max-age={DAY_SECONDS}"
         return response
 
     return hook

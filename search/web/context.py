@@ -10,7 +10,15 @@ from werkzeug.datastructures import MultiDict
 
 from search.config import setting
 from search.models import FacetValue, SearchPage
-from search.web.arguments import SearchLinks, endpoint_url, entity_url, link, query_string
+from search.web.arguments import (
+    LIST_PARAMS,
+    SINGLE_PARAMS,
+    SearchLinks,
+    endpoint_url,
+    entity_url,
+    link,
+    query_string,
+)
 from search.web.histogram import histogram_context
 from search.web.labels import active_filters, date_placeholders, dated_range, page_title
 
@@ -35,18 +43,18 @@ def search_context(
     """
     kept = [(k, v) for k, v in args.items(multi=True) if k != failed]
     context: dict[str, Any] = {
-        "q": args.get("q", ""),
-        "since": args.get("since", ""),
-        "until": args.get("until", ""),
-        "sort": args.get("sort", ""),
+        "q": echoed(args.get("q", "")),
+        "since": echoed(args.get("since", "")),
+        "until": echoed(args.get("until", "")),
+        "sort": echoed(args.get("sort", "")),
         "title": page_title(args, page.request.page if page else 1),
         "active": active_filters(args),
         # The search box keeps the active filters when the words change.
-        "hidden": [(k, v) for k, v in kept if k not in ("q", "page")],
-        "date_hidden": [(k, v) for k, v in kept if k not in ("since", "until", "page")],
+        "hidden": echoed_pairs(kept, ("q", "page")),
+        "date_hidden": echoed_pairs(kept, ("since", "until", "page")),
         "date_placeholders": date_placeholders(None, None),
         "clear_url": endpoint_url("web.search_page"),
-        "exports": export_links(args),
+        "exports": [],  # a search that could not run has nothing to export
         "page": page,
         "error": None,
         "suggestion": None,
@@ -55,6 +63,7 @@ def search_context(
         return context
     back = query_string(MultiDict(args))
     context.update(
+        exports=export_links(args),
         hits=[hit_context(hit, back) for hit in page.hits],
         facets=[
             facet_context(name, page, args, (any_counts or {}).get(name)) for name in FACET_LABELS
@@ -72,6 +81,20 @@ def search_context(
         pages=pagination(page, args),
     )
     return context
+
+
+def echoed(value: str) -> str:
+    """A parameter as the page repeats it: cut to the longest query, so that a refused
+    100 KB value is not sent back several times over."""
+    return value[: setting("max_query_length")]
+
+
+def echoed_pairs(
+    pairs: list[tuple[str, str]], skip: tuple[str, ...]
+) -> list[tuple[str, str]]:
+    """The search's own parameters (unknown ones dropped) as hidden inputs repeat them."""
+    known = ("q", *LIST_PARAMS, *SINGLE_PARAMS)
+    return [(k, echoed(v)) for k, v in pairs if k in known and k not in skip]
 
 
 def export_links(args: MultiDict) -> list[dict[str, Any]]:

@@ -53,9 +53,16 @@ def date_chip(label: str, text: str) -> dict[str, str]:
     }
 
 
+TITLE_QUERY_LENGTH = 80  # a tab shows fewer; a refused long query is not echoed in full
+
+
 def page_title(args: MultiDict, page_number: int = 1) -> str:
-    """The tab's title: the query, its filters and the page, then the site's name."""
-    parts = [args.get("q", "").strip()] if args.get("q", "").strip() else []
+    """The tab's title: the query (its start, if long), its filters and the page, then the
+    site's name."""
+    query = args.get("q", "").strip()
+    if len(query) > TITLE_QUERY_LENGTH:
+        query = query[:TITLE_QUERY_LENGTH].rstrip() + "…"
+    parts = [query] if query else []
     parts += [chip["label"] for chip in active_filters(args)]
     if page_number > 1:
         parts.append(f"page {page_number}")

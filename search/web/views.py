@@ -13,7 +13,7 @@ from search.query import counts_without_own_filter, export_hits, run_search
 from search.render import article_to_json, page_to_json
 from search.suggestions import suggest_query
 from search.summaries import latest_date_label, profile_entity
-from search.web.arguments import link, request_from_args
+from search.web.arguments import endpoint_url, link, query_string, request_from_args
 from search.web.articles import article_context
 from search.web.context import FACET_LABELS, search_context, suggestion_link
 from search.web.exports import atom_response, export_response, opensearch_response
@@ -71,8 +71,8 @@ def export_atom() -> Any:
     page = run_search(search_index(), search_request, facet_size=0)
     query = page.request.query.strip()
     title = f"newsarchive: {query}" if query else "newsarchive: newest articles"
-    html_url = request.host_url.rstrip("/") + link(request.args)
-    return atom_response(title, page.hits, request.url, html_url)
+    self_path = endpoint_url("web.export_atom") + query_string(request.args)
+    return atom_response(title, page.hits, self_path, link(request.args))
 
 
 @blueprint.route("/opensearch.xml")
