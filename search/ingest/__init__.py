@@ -12,11 +12,16 @@ import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import cast
 
 from search.errors import InputError
+from search.ingest.crawls import read_wacz, read_warc
 from search.ingest.csvfile import read_csv
 from search.ingest.decoding import SNIFF_BYTES, decode_bytes, decode_head
+from search.ingest.feeds import read_feed
 from search.ingest.jsonfile import read_json, read_jsonl
+from search.ingest.newsroom import read_newsml, read_nitf
+from search.ingest.pages import read_html
 from search.ingest.reuters import read_reuters
 from search.ingest.text import read_text
 from search.models import Locator, RawArticle, RecordError
@@ -25,14 +30,24 @@ __all__ = ["UNKNOWN_FORMAT", "detect_format", "read_file", "read_paths"]
 
 Record = RawArticle | RecordError
 Reader = Callable[[Path, str], Iterator[Record]]
+ByteReader = Callable[[Path, bytes], Iterator[Record]]
 
-READERS: dict[str, Reader] = {
+READERS: dict[str, Reader | ByteReader] = {
     "text": read_text,
     "jsonl": read_jsonl,
     "json": read_json,
     "csv": read_csv,
     "reuters": read_reuters,
+    "feed": read_feed,
+    "html": read_html,
+    "warc": read_warc,
+    "wacz": read_wacz,
+    "nitf": read_nitf,
+    "newsml": read_newsml,
 }
+# Formats that declare their own encoding (XML, HTML, HTTP headers) or hold binary records:
+# their readers take the file's bytes, not text decoded beforehand.
+BYTE_FORMATS = frozenset({"feed", "html", "warc", "wacz", "nitf", "newsml"})
 FORMAT_BY_SUFFIX = {
     ".txt": "text",
     ".jsonl": "jsonl",
@@ -41,10 +56,36 @@ FORMAT_BY_SUFFIX = {
     ".csv": "csv",
     ".sgm": "reuters",
     ".sgml": "reuters",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".rdf": "feed",
+    ".htm": "html",
+    ".html": "html",
+    ".xhtml": "html",
+    ".warc": "warc",
+    ".arc": "warc",
+    ".wacz": "wacz",
+    ".nitf": "nitf",
+    ".newsml": "newsml",
 }
 UNKNOWN_FORMAT = (
-    "not a recognised archive format: expected .txt, .json, .jsonl, .csv or .sgm, optionally .gz"
+    "not a recognised archive format: expected .txt, .json, .jsonl, .csv, .sgm, .rss, .atom,"
+    " .html, .warc, .arc, .wacz, .nitf, .newsml or .xml (RSS, Atom, NITF, NewsML-G2),"
+    " optionally .gz"
 )
+# The first element of an XML document, after any declaration, comments and doctype.
+FIRST_ELEMENT = re.compile(
+    r"(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w:.-]*)", re.S | re.I
+)
+FORMAT_BY_ROOT = {
+    "rss": "feed",
+    "feed": "feed",
+    "rdf:rdf": "feed",
+    "nitf": "nitf",
+    "newsmessage": "newsml",
+    "newsitem": "newsml",
+    "html": "html",
+}
 GZIP_MAGIC = b"\x1f\x8b"
 TEXT_HEADER = re.compile(r"date[ \t]+\d{4}-\d{2}-\d{2}(?![\w-])")
 
@@ -93,6 +134,9 @@ def read_file(path: Path) -> Iterator[Record]:
     if file_format is None:
         yield RecordError(locator, UNKNOWN_FORMAT)
         return
+    if file_format in BYTE_FORMATS:
+        yield from cast(ByteReader, READERS[file_format])(path, data)
+        return
     try:
         text = decode_bytes(data)
     except InputError as error:
@@ -101,7 +145,7 @@ def read_file(path: Path) -> Iterator[Record]:
     if not text.strip():
         yield RecordError(locator, "empty file: no articles in it")
         return
-    yield from READERS[file_format](path, text)
+    yield from cast(Reader, READERS[file_format])(path, text)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -124,6 +168,9 @@ def detect_format(path: Path, head: bytes) -> str | None:
     if suffixes and suffixes[-1] == ".gz":
         suffixes.pop()
     by_suffix = FORMAT_BY_SUFFIX.get(suffixes[-1]) if suffixes else None
+    if by_suffix == "html":
+        # A page saved as .html may be a feed or newsroom XML after all.
+        return sniff_format(head) or by_suffix
     return by_suffix or sniff_format(head)
 
 
@@ -138,7 +185,22 @@ def sniff_format(head: bytes) -> str | None:
         return "json"
     if start.startswith("{"):
         return "jsonl"
-    return None
+    if start.startswith(("WARC/", "filedesc://")):
+        return "warc"
+    if head.startswith(b"PK\x03\x04") and b"datapackage.json" in head:
+        return "wacz"
+    return sniff_markup(start)
+
+
+def sniff_markup(start: str) -> str | None:
+    """The format of an XML or HTML document, by its first element (or an HTML doctype)."""
+    if start[:14].lower() == "<!doctype html":
+        return "html"
+    found = FIRST_ELEMENT.match(start)
+    if found is None:
+        return None
+    name = found.group(1).lower()  # "rdf:RDF" as it is, "atom:feed" without its prefix
+    return FORMAT_BY_ROOT.get(name) or FORMAT_BY_ROOT.get(name.rsplit(":", 1)[-1])
 
 
 def describe(error: OSError) -> str:
