@@ -25,9 +25,30 @@ from search.ingest.pages import page_to_article
 from search.models import Locator, RawArticle, RecordError
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+RECORD_TYPES = frozenset(
+    {
+        "warcinfo",
+        "response",
+        "resource",
+        "request",
+        "metadata",
+        "revisit",
+        "conversion",
+        "continuation",
+    }
+)
 WACZ_ARCHIVES = ("archive/",)
 BROKEN_RECORD = "truncated or malformed archive record, the rest of the file is skipped"
-BROKEN_ARCHIVE = (ArchiveLoadFailed, StatusAndHeadersParserException, EOFError, OSError, ValueError)
+# warcio raises these, and sometimes AttributeError or TypeError, on records it cannot parse.
+BROKEN_ARCHIVE = (
+    ArchiveLoadFailed,
+    StatusAndHeadersParserException,
+    EOFError,
+    OSError,
+    ValueError,
+    AttributeError,
+    TypeError,
+)
 
 
 @dataclass
@@ -95,6 +116,8 @@ def collect_captures(
 
 def keep_capture(record: Any, locator: Locator, captures: dict[str, Capture]) -> RecordError | None:
     """Remember a record when it is an HTML page newer than what is kept for its URL."""
+    if record.rec_type not in RECORD_TYPES:
+        return RecordError(locator, f"malformed archive record: WARC-Type {record.rec_type!r}")
     if record.rec_type != "response" or record.http_headers is None:
         return None
     url = record.rec_headers.get_header("WARC-Target-URI") or ""
