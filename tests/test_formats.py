@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import socket
 import zipfile
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bench.entities import main as main_entities
 from bench.webarchive import Capture, warc_bytes
 from search.cli import cli
 from search.ingest import detect_format, read_paths
@@ -255,3 +257,39 @@ def test_gzipped_feed_reads_like_the_plain_one(tmp_path: Path) -> None:
     copy.write_bytes(gzip.compress((FEEDS / "quayside-desk.rss").read_bytes()))
     plain = articles_of(FEEDS / "quayside-desk.rss")
     assert [(a.title, a.body) for a in articles_of(copy)] == [(a.title, a.body) for a in plain]
+
+
+# Publisher labels ------------------------------------------------------------------------------
+
+
+def test_article_page_shows_the_publisher_labels_escaped(client) -> None:
+    html = client.get("/article/nitf-sample-0001").get_data(as_text=True)
+    assert "Tagged by the publisher" in html
+    assert "Organisations: Panhellenic Seamen&#39;s Federation" in html
+    assert "Places: Piraeus; Greece" in html
+    untagged = client.get("/api/search?q=Mombasa").get_json()["hits"][0]["id"]
+    assert "Tagged by the publisher" not in client.get(f"/article/{untagged}").get_data(
+        as_text=True
+    )
+
+
+def test_entity_bench_scores_the_labels_of_files_of_any_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    story = tmp_path / "tagged.nitf"
+    story.write_text(
+        "<nitf><head><docdata><identified-content><person>Ricardo Solar</person>"
+        "<person>Nobody Mentioned</person><location>Valparaiso</location>"
+        "<location>Chile</location></identified-content></docdata></head><body><body.head>"
+        "<hedline><hl1>Port workers end strike in Valparaiso</hl1></hedline></body.head>"
+        "<body.content><p>Dockers in Chile returned to work on Tuesday. Labour minister"
+        " Ricardo Solar told reporters the deal was fair. Solar said wages would rise.</p>"
+        "</body.content></body></nitf>",
+        encoding="utf-8",
+    )
+    main_entities(["--files", str(tmp_path), "--workers", "1", "--json"])
+    figures = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert figures["docs"] == 1
+    assert (figures["people_labels"], figures["people_recall"]) == (2, 0.5)
+    # Valparaiso is a tagged place but no country: Chile alone is the country label.
+    assert (figures["country_labels"], figures["country_recall"]) == (1, 1.0)
