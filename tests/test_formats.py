@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from bench.entities import main as main_entities
+from bench.ingest import main as main_ingest
 from bench.webarchive import Capture, warc_bytes
 from search.cli import cli
 from search.ingest import detect_format, read_paths
@@ -293,3 +294,13 @@ def test_entity_bench_scores_the_labels_of_files_of_any_format(
     assert (figures["people_labels"], figures["people_recall"]) == (2, 0.5)
     # Valparaiso is a tagged place but no country: Chile alone is the country label.
     assert (figures["country_labels"], figures["country_recall"]) == (1, 1.0)
+
+
+def test_ingest_bench_checks_what_it_times(capsys: pytest.CaptureFixture[str]) -> None:
+    main_ingest(["--pages", "12", "--repeat-every", "5", "--json"])
+    figures = json.loads(capsys.readouterr().out.splitlines()[-1])
+    for name in ("html", "warc"):
+        found = figures[name]
+        assert (found["articles"], found["errors"]) == (12, 0), name
+        assert (found["complete"], found["with_furniture"], found["right_date"]) == (12, 0, 12)
+    assert figures["warc"]["merged"] == 3  # pages 0, 5 and 10 were captured twice
