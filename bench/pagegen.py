@@ -66,6 +66,8 @@ PEOPLE = [
 SITES = ["The Evening Courier", "Harbour Gazette", "Daily Ledger", "Northern Post"]
 # Marker words of the furniture: none of them is ever written into an article's text.
 FURNITURE = [
+    "sharebar",
+    "advertslot",
     "cookiesconsent",
     "navsection",
     "relatedstory",
@@ -141,6 +143,12 @@ def furniture(rng: random.Random) -> dict[str, str]:
         " cookies to improve your experience on our site.</p><button>Accept all</button></div>",
         "related": f'<aside class="related"><h3>Related stories</h3><ul>{related}</ul></aside>',
         "comments": f'<section id="comments"><h3>Comments</h3>{comments}</section>',
+        # Inside the article element: a share bar, and an advert with a read-more link.
+        "share": '<div class="share-bar"><a href="/s/fb">Sharebar Facebook</a>'
+        ' <a href="/s/x">Sharebar X</a> <a href="/s/mail">Sharebar email</a></div>',
+        "inline": '<div class="ad-slot"><span>Advertslot</span></div><p class="read-more">'
+        f'<strong>Read more:</strong> <a href="/r/more">Relatedstory about {rng.choice(CLAUSES)}'
+        "</a></p>",
         "newsletter": '<div class="newsletter"><p>Newsletterbox: sign up for our morning'
         ' briefing.</p><form><input type="email"></form></div>',
         "footer": "<footer><p>Footerlegal: copyright, all rights reserved.</p>"
@@ -159,12 +167,14 @@ def classic_layout(
 ) -> str:
     """Header navigation, article, sidebar, comments, footer."""
     author, parts = rng.choice(PEOPLE), furniture(rng)
-    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    body = "".join(f"<p>{p}</p>" for p in paragraphs[:2])
+    body += parts["inline"] + "".join(f"<p>{p}</p>" for p in paragraphs[2:])
     return (
         f'<!DOCTYPE html><html lang="en">{head(site, title, author, published, updated, url)}'
         f'<body>{parts["banner"]}<header><a href="/">{site}</a>{parts["nav"]}</header>'
         f'<main><article><h1>{title}</h1><p class="byline">By {author}</p>'
-        f'<time datetime="{updated}">Updated {updated:%d %B %Y}</time>{body}</article>'
+        f'<time datetime="{updated}">Updated {updated:%d %B %Y}</time>{parts["share"]}'
+        f"{body}</article>"
         f"{parts['related']}{parts['comments']}</main>{parts['newsletter']}{parts['footer']}"
         "</body></html>"
     )

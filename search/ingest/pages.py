@@ -28,6 +28,9 @@ DATE_OPTIONS = {
 }
 # Text shorter than this after the fast pass is looked for again with the fallbacks.
 FALLBACK_BELOW_CHARS = 300
+# A paragraph this short whose text is mostly link text is a pointer elsewhere, not prose.
+LINK_PARAGRAPH_MAX_CHARS = 200
+LINK_SHARE = 0.6
 NO_MAIN_TEXT = "no article text found on the page (navigation or furniture only): not indexed"
 
 # trafilatura logs every page it finds too short at WARNING; the run's report says it once.
@@ -98,6 +101,7 @@ def extract_once(html: str, url: str | None, *, fast: bool) -> Any:
         tree = load_html(html)
         if tree is None:
             return None
+        drop_link_paragraphs(tree)
         return trafilatura.bare_extraction(
             tree,
             url=url,
@@ -110,6 +114,20 @@ def extract_once(html: str, url: str | None, *, fast: bool) -> Any:
         )
     except Exception:  # a library failing on one odd page must not end the run
         return None
+
+
+def drop_link_paragraphs(tree: Any) -> None:
+    """Remove short paragraphs that are mostly a link: "Read more: ...", "See also ...".
+
+    trafilatura keeps them when they sit inside the article element, as sites put them.
+    """
+    for paragraph in list(tree.iter("p")):
+        text = " ".join(paragraph.text_content().split())
+        if not text or len(text) > LINK_PARAGRAPH_MAX_CHARS:
+            continue
+        linked = sum(len(" ".join(link.text_content().split())) for link in paragraph.iter("a"))
+        if linked >= LINK_SHARE * len(text):
+            paragraph.drop_tree()
 
 
 def drop_repeated_title(text: str, title: str) -> str:
