@@ -77,7 +77,7 @@ def check(pages: list[GeneratedPage], articles: list[RawArticle], by_url: bool) 
         complete += all(paragraph in article.body for paragraph in page.paragraphs)
         body = article.body.lower()
         leaking += any(marker in body for marker in FURNITURE)
-        dated += article.date_text[:10] == page.published
+        dated += article.date_text[:10] == page.published.isoformat()
     return {
         "complete": complete,
         "with_furniture": leaking,

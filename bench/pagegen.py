@@ -82,10 +82,13 @@ class GeneratedPage:
     """One generated page and what an extractor should find in it."""
 
     url: str
-    html: str
     title: str
     paragraphs: list[str]
-    published: str  # YYYY-MM-DD, the date to find (the update is later)
+    site: str
+    author: str
+    published: date  # the date to find: the update is later
+    updated: date
+    html: str = ""
 
 
 def sentence(rng: random.Random) -> str:
@@ -108,18 +111,20 @@ def generate_page(rng: random.Random, number: int) -> GeneratedPage:
         for _ in range(rng.randrange(4, 11))
     ]
     url = f"https://example.org/{site.split()[-1].lower()}/{published:%Y/%m}/story-{number}"
-    html = LAYOUTS[number % len(LAYOUTS)](rng, site, title, paragraphs, published, updated, url)
-    return GeneratedPage(url, html, title, paragraphs, published.isoformat())
+    page = GeneratedPage(url, title, paragraphs, site, rng.choice(PEOPLE), published, updated)
+    page.html = LAYOUTS[number % len(LAYOUTS)](rng, page)
+    return page
 
 
-def head(site: str, title: str, author: str, published: date, updated: date, url: str) -> str:
+def head(page: GeneratedPage) -> str:
     """The <head> a news CMS writes: title, site name, author, dates, canonical URL."""
     return (
-        f'<head><meta charset="utf-8"><title>{title} | {site}</title>'
-        f'<meta property="og:site_name" content="{site}"><meta name="author" content="{author}">'
-        f'<meta property="article:published_time" content="{published}T08:00:00Z">'
-        f'<meta property="article:modified_time" content="{updated}T17:30:00Z">'
-        f'<link rel="canonical" href="{url}"><script>var tracking = "abc";</script></head>'
+        f'<head><meta charset="utf-8"><title>{page.title} | {page.site}</title>'
+        f'<meta property="og:site_name" content="{page.site}">'
+        f'<meta name="author" content="{page.author}">'
+        f'<meta property="article:published_time" content="{page.published}T08:00:00Z">'
+        f'<meta property="article:modified_time" content="{page.updated}T17:30:00Z">'
+        f'<link rel="canonical" href="{page.url}"><script>var tracking = "abc";</script></head>'
     )
 
 
@@ -156,47 +161,31 @@ def furniture(rng: random.Random) -> dict[str, str]:
     }
 
 
-def classic_layout(
-    rng: random.Random,
-    site: str,
-    title: str,
-    paragraphs: list[str],
-    published: date,
-    updated: date,
-    url: str,
-) -> str:
+def classic_layout(rng: random.Random, page: GeneratedPage) -> str:
     """Header navigation, article, sidebar, comments, footer."""
-    author, parts = rng.choice(PEOPLE), furniture(rng)
-    body = "".join(f"<p>{p}</p>" for p in paragraphs[:2])
-    body += parts["inline"] + "".join(f"<p>{p}</p>" for p in paragraphs[2:])
+    parts = furniture(rng)
+    body = "".join(f"<p>{p}</p>" for p in page.paragraphs[:2])
+    body += parts["inline"] + "".join(f"<p>{p}</p>" for p in page.paragraphs[2:])
     return (
-        f'<!DOCTYPE html><html lang="en">{head(site, title, author, published, updated, url)}'
-        f'<body>{parts["banner"]}<header><a href="/">{site}</a>{parts["nav"]}</header>'
-        f'<main><article><h1>{title}</h1><p class="byline">By {author}</p>'
-        f'<time datetime="{updated}">Updated {updated:%d %B %Y}</time>{parts["share"]}'
-        f"{body}</article>"
+        f'<!DOCTYPE html><html lang="en">{head(page)}'
+        f'<body>{parts["banner"]}<header><a href="/">{page.site}</a>{parts["nav"]}</header>'
+        f'<main><article><h1>{page.title}</h1><p class="byline">By {page.author}</p>'
+        f'<time datetime="{page.updated}">Updated {page.updated:%d %B %Y}</time>'
+        f"{parts['share']}{body}</article>"
         f"{parts['related']}{parts['comments']}</main>{parts['newsletter']}{parts['footer']}"
         "</body></html>"
     )
 
 
-def div_soup_layout(
-    rng: random.Random,
-    site: str,
-    title: str,
-    paragraphs: list[str],
-    published: date,
-    updated: date,
-    url: str,
-) -> str:
+def div_soup_layout(rng: random.Random, page: GeneratedPage) -> str:
     """No semantic elements: nested divs with class names, as older CMSs write."""
-    author, parts = rng.choice(PEOPLE), furniture(rng)
-    body = "".join(f'<div class="para"><p>{p}</p></div>' for p in paragraphs)
+    parts = furniture(rng)
+    body = "".join(f'<div class="para"><p>{p}</p></div>' for p in page.paragraphs)
     return (
-        f"<html>{head(site, title, author, published, updated, url)}<body>"
+        f"<html>{head(page)}<body>"
         f'<div id="wrapper"><div class="top">{parts["nav"]}</div>{parts["banner"]}'
-        f'<div class="content"><div class="story"><h1 class="headline">{title}</h1>'
-        f'<div class="meta">{author} | {published:%d.%m.%Y}</div>'
+        f'<div class="content"><div class="story"><h1 class="headline">{page.title}</h1>'
+        f'<div class="meta">{page.author} | {page.published:%d.%m.%Y}</div>'
         f'<div class="story-body">{body}</div></div>'
         f'<div class="sidebar">{parts["related"]}{parts["newsletter"]}</div></div>'
         f'{parts["comments"]}<div class="bottom">{parts["footer"]}</div></div></body></html>'

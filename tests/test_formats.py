@@ -15,7 +15,7 @@ from bench.entities import main as main_entities
 from bench.ingest import main as main_ingest
 from bench.webarchive import Capture, warc_bytes
 from search.cli import cli
-from search.ingest import detect_format, read_paths
+from search.ingest import read_paths
 from search.models import RawArticle, RecordError
 from tests.conftest import SAMPLES
 
@@ -212,29 +212,6 @@ def test_newsml_item_metadata_subjects_and_inline_text() -> None:
         "orgs": ["Australian Institute of Marine Science"],
         "places": ["Australia"],
     }
-
-
-@pytest.mark.parametrize(
-    ("name", "head", "expected"),
-    [
-        ("a.xml", b'<?xml version="1.0"?>\n<!-- x --><rss version="2.0">', "feed"),
-        ("a.xml", b'<feed xmlns="http://www.w3.org/2005/Atom">', "feed"),
-        ("a.xml", b"<rdf:RDF xmlns:rdf='x'>", "feed"),
-        ("a.xml", b'<?xml version="1.0"?><!DOCTYPE nitf SYSTEM "x.dtd"><nitf>', "nitf"),
-        ("a.xml", b"<newsMessage xmlns='http://iptc.org/std/nar/2006-10-01/'>", "newsml"),
-        ("a.xml", b"<g2:newsItem xmlns:g2='x'>", "newsml"),
-        ("a.xml", b"<catalog><book/></catalog>", None),
-        ("page", b"<!doctype html><html>", "html"),
-        ("feed.html", b"<rss version='2.0'>", "feed"),
-        ("crawl", b"WARC/1.1\r\nWARC-Type: warcinfo", "warc"),
-        ("crawl.warc.gz", b"", "warc"),
-        ("story.nitf", b"", "nitf"),
-    ],
-)
-def test_markup_formats_by_extension_then_by_content(
-    name: str, head: bytes, expected: str | None
-) -> None:
-    assert detect_format(Path(name), head) == expected
 
 
 def test_reading_never_reaches_the_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,7 +7,7 @@ people, organisations and places the newsroom tagged, kept as the article's labe
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from search.ingest.markup import decode_markup
 from search.models import Locator, RawArticle, RecordError
 
 Element = Any  # lxml's element type, untyped
+Record = RawArticle | RecordError
 XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 BASIC_ISO = re.compile(r"(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})?)?(Z|[+-]\d{4})?$")
 BYLINE_PREFIX = re.compile(r"^\s*by\s+", re.I)
@@ -53,14 +54,27 @@ def parse_xml(path: Path, data: bytes) -> Element | RecordError:
 
 def read_nitf(path: Path, data: bytes) -> Iterator[RawArticle | RecordError]:
     """Each <nitf> document in a file as an article."""
+    yield from read_items(path, data, "nitf", nitf_article)
+
+
+def read_newsml(path: Path, data: bytes) -> Iterator[RawArticle | RecordError]:
+    """Each newsItem of a NewsML-G2 message or item as an article."""
+    yield from read_items(path, data, "newsItem", newsml_article)
+
+
+def read_items(
+    path: Path, data: bytes, tag: str, to_article: Callable[[Element, Locator], Record]
+) -> Iterator[Record]:
+    """Each element of one kind in an XML file (the root or below it) as an article."""
     root = parse_xml(path, data)
     if isinstance(root, RecordError):
         yield root
         return
-    documents = [root] if root.tag == "nitf" else list(root.iter("nitf"))
-    for number, document in enumerate(documents, start=1):
-        locator = Locator(str(path), record=number, line=document.sourceline)
-        yield nitf_article(document, locator)
+    items = [root] if root.tag == tag else list(root.iter(tag))
+    if not items:
+        yield RecordError(Locator(str(path)), f"no <{tag}> element in the document")
+    for number, item in enumerate(items, start=1):
+        yield to_article(item, Locator(str(path), record=number, line=item.sourceline))
 
 
 def nitf_article(document: Element, locator: Locator) -> RawArticle | RecordError:
@@ -108,20 +122,6 @@ def nitf_labels(document: Element) -> dict[str, list[str]]:
             for element in scope.iter(tag):
                 add_label(found, kind, text_of(element) or attribute(element, "value"))
     return found
-
-
-def read_newsml(path: Path, data: bytes) -> Iterator[RawArticle | RecordError]:
-    """Each newsItem of a NewsML-G2 message or item as an article."""
-    root = parse_xml(path, data)
-    if isinstance(root, RecordError):
-        yield root
-        return
-    items = [root] if root.tag == "newsItem" else list(root.iter("newsItem"))
-    if not items:
-        yield RecordError(Locator(str(path)), "no newsItem in the NewsML-G2 document")
-    for number, item in enumerate(items, start=1):
-        locator = Locator(str(path), record=number, line=item.sourceline)
-        yield newsml_article(item, locator)
 
 
 def newsml_article(item: Element, locator: Locator) -> RawArticle | RecordError:
