@@ -169,3 +169,16 @@ def test_bad_files_of_every_format_never_stop_an_index_run(tmp_path: Path) -> No
     assert report.added == 2
     failed = sorted({Path(f.locator.path).name for f in report.failures})
     assert failed == ["a.rss", "b.html", "c.warc", "d.wacz", "e.nitf", "f.xml"]
+
+
+def test_xml_in_an_unknown_encoding_is_reported(tmp_path: Path) -> None:
+    story = tmp_path / "story.nitf"
+    story.write_bytes(
+        b'<?xml version="1.0" encoding="x-mac-klingon"?><nitf><body><body.content>'
+        b"<p>Caf\x8e society</p></body.content></body></nitf>"
+    )
+    articles, errors = split(story)
+    assert articles == []
+    assert [(e.locator.path, e.reason) for e in errors] == [
+        (str(story), "unknown character set 'x-mac-klingon' declared, and the text is not UTF-8")
+    ]

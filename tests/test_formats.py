@@ -281,3 +281,27 @@ def test_ingest_bench_checks_what_it_times(capsys: pytest.CaptureFixture[str]) -
         assert (found["articles"], found["errors"]) == (12, 0), name
         assert (found["complete"], found["with_furniture"], found["right_date"]) == (12, 0, 12)
     assert figures["warc"]["merged"] == 3  # pages 0, 5 and 10 were captured twice
+
+
+def test_arc_crawl_of_the_older_internet_archive_format_is_read(tmp_path: Path) -> None:
+    page = (
+        "<html><head><title>Quarry reopens</title></head><body><article><p>"
+        + (
+            "The quarry at Greywell reopened on Monday after a safety review, the council said. "
+            * 3
+        )
+        + "</p></article></body></html>"
+    )
+    http = f"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n{page}".encode()
+    about = b"1 0 Test\nURL IP-address Archive-date Content-type Archive-length\n"
+    arc = tmp_path / "old"  # no extension: the ARC header is sniffed
+    arc.write_bytes(
+        b"filedesc://old.arc 0.0.0.0 20010101000000 text/plain %d\n%s\n" % (len(about), about)
+        + b"https://example.org/quarry 10.0.0.1 20010203040506 text/html %d\n" % len(http)
+        + http
+        + b"\n"
+    )
+    [article] = articles_of(arc)
+    assert (article.url, article.title) == ("https://example.org/quarry", "Quarry reopens")
+    assert article.date_text == "2001-02-03T04:05:06Z"  # the capture date: the page has none
+    assert article.body.startswith("The quarry at Greywell reopened")

@@ -71,7 +71,7 @@ def decode_markup(data: bytes, charset: str | None = None) -> str:
             return data.decode("utf-8")
         except UnicodeDecodeError:
             raise InputError(
-                f"unknown character set {charset!r} declared, and the page is not UTF-8"
+                f"unknown character set {charset!r} declared, and the text is not UTF-8"
             ) from None
     if codec in ("utf-8", "ascii", "latin-1", "iso8859-1", "cp1252"):
         return decode_bytes(data)  # pages labelled Latin-1 are Windows-1252 in practice
