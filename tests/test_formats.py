@@ -305,3 +305,17 @@ def test_arc_crawl_of_the_older_internet_archive_format_is_read(tmp_path: Path) 
     assert (article.url, article.title) == ("https://example.org/quarry", "Quarry reopens")
     assert article.date_text == "2001-02-03T04:05:06Z"  # the capture date: the page has none
     assert article.body.startswith("The quarry at Greywell reopened")
+
+
+def test_page_dated_only_in_its_text_gets_that_date(tmp_path: Path) -> None:
+    saved = tmp_path / "old-site.html"
+    saved.write_text(
+        page_html(
+            "Ferry timetable changes",
+            ["Posted 7 February 2013 by the desk."]
+            + ["The winter ferry timetable changes on Monday, the operator said."] * 3,
+        ),
+        encoding="utf-8",
+    )
+    [page] = articles_of(saved)
+    assert page.date_text == "2013-02-07"

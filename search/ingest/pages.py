@@ -20,12 +20,7 @@ from search.ingest.markup import decode_markup
 from search.models import Locator, RawArticle, RecordError
 
 # The publication date, not the last update; archives reach back before htmldate's 1995 default.
-DATE_OPTIONS = {
-    "original_date": True,
-    "extensive_search": False,
-    "outputformat": "%Y-%m-%d",
-    "min_date": "1900-01-01",
-}
+DATE_OPTIONS = {"original_date": True, "outputformat": "%Y-%m-%d", "min_date": "1900-01-01"}
 # Text shorter than this after the fast pass is looked for again with the fallbacks.
 FALLBACK_BELOW_CHARS = 300
 # A paragraph this short whose text is mostly link text is a pointer elsewhere, not prose.
@@ -33,7 +28,7 @@ LINK_PARAGRAPH_MAX_CHARS = 200
 LINK_SHARE = 0.6
 NO_MAIN_TEXT = "no article text found on the page (navigation or furniture only): not indexed"
 
-# trafilatura logs every page it finds too short at WARNING; the run's report says it once.
+# trafilatura logs every page it finds too short at WARNING; the run's report names each one.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 logging.getLogger("htmldate").setLevel(logging.ERROR)
 
@@ -57,7 +52,9 @@ def page_to_article(
     A crawl passes the URL it fetched (kept as the article's URL and id) and its capture
     date, used only when the page itself carries no date.
     """
-    document = extract_document(html, url)
+    # Dates written only in the text ("Posted 7 February 2023") are looked for when there
+    # is no capture date to fall back on: a date the text mentions may be another event's.
+    document = extract_document(html, url, search_text_for_date=not fallback_date)
     if document is None:
         return RecordError(locator, NO_MAIN_TEXT)
     title = " ".join((document.title or "").split())
@@ -83,19 +80,20 @@ def page_to_article(
     )
 
 
-def extract_document(html: str, url: str | None) -> Any:
+def extract_document(html: str, url: str | None, *, search_text_for_date: bool) -> Any:
     """trafilatura's document for a page (text and metadata), or None when it finds no text.
 
     The fast pass does for most article pages; one with little or no text found is read
     again with the fallback extractors (jusText, readability), at about half the speed.
     """
-    document = extract_once(html, url, fast=True)
+    dates = {**DATE_OPTIONS, "url": url, "extensive_search": search_text_for_date}
+    document = extract_once(html, url, dates, fast=True)
     if document is None or len(document.text or "") < FALLBACK_BELOW_CHARS:
-        return extract_once(html, url, fast=False) or document
+        return extract_once(html, url, dates, fast=False) or document
     return document
 
 
-def extract_once(html: str, url: str | None, *, fast: bool) -> Any:
+def extract_once(html: str, url: str | None, dates: dict[str, Any], *, fast: bool) -> Any:
     """One trafilatura pass over a freshly parsed tree (a pass changes the tree it reads)."""
     try:
         tree = load_html(html)
@@ -110,7 +108,7 @@ def extract_once(html: str, url: str | None, *, fast: bool) -> Any:
             favor_precision=True,  # furniture kept out matters more than a stray line lost
             include_comments=False,
             include_tables=True,
-            date_extraction_params={**DATE_OPTIONS, "url": url},
+            date_extraction_params=dates,
         )
     except Exception:  # a library failing on one odd page must not end the run
         return None
