@@ -48,7 +48,7 @@ def page_html(title: str, paragraphs: list[str], head: str = "", charset: str = 
 
 
 def test_rss_items_have_link_date_author_source_and_content_as_text() -> None:
-    first, second = articles_of(FEEDS / "quayside-desk.rss")
+    first, second, _ = articles_of(FEEDS / "quayside-desk.rss")
     assert first.title == "Rotterdam opens a shore-power berth for cruise ships"
     assert first.url == "https://example.org/quayside/2021/06/rotterdam-shore-power"
     assert first.source_id is None  # the link is the id
@@ -64,12 +64,14 @@ def test_rss_items_have_link_date_author_source_and_content_as_text() -> None:
 
 
 def test_atom_entries_prefer_the_published_date_and_take_text_content() -> None:
-    copper, iceland = articles_of(FEEDS / "field-notes.atom")
+    copper, iceland, gobi = articles_of(FEEDS / "field-notes.atom")
     assert copper.date_text == "2022-09-14T20:20:00Z"  # published, not updated
     assert copper.body.endswith("through the rest of the year.")
     assert "&lt;" not in copper.body and "<p>" not in copper.body
     assert iceland.body.startswith("Greenhouse farms in Iceland")
     assert (iceland.author, iceland.source) == ("Sigrun Olafsdottir", "Field Notes")
+    assert gobi.date_text == "2022-09-08T03:00:00Z"  # updated, as it has no published date
+    assert gobi.body.count("\n\n") == 1 and "&lt;" not in gobi.body
 
 
 def test_rss_1_in_an_xml_file_is_sniffed_and_a_guid_is_the_id_without_a_link(
