@@ -82,8 +82,25 @@ class PostingsReader:
         return self._remembered((field, text, "frequencies"), read_postings)
 
     def positions(self, field: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Every occurrence of a term: its document and word position, in document order."""
-        return self._remembered((field, text, "positions"), read_positions)
+        """Every occurrence of a term: its document and word position, in document order.
+
+        Where positions are arrays, the term's postings follow from them (each document
+        and its count of occurrences), so a phrase reads each word's blocks once, not twice.
+        """
+        key = (field, text, "positions")
+        found = self.cache.arrays.get(key)
+        if found is None:
+            found = self.cache.arrays.put(key, read_positions(self.reader, field, text))
+            field_format = self.reader.schema[field].format
+            frequencies = (field, text, "frequencies")
+            if (
+                isinstance(field_format, ArrayPositions)
+                and self.cache.arrays.get(frequencies) is None
+            ):
+                documents, counts = np.unique(found[0], return_counts=True)
+                weights = (counts * field_format.field_boost).astype(np.float32)
+                self.cache.arrays.put(frequencies, (documents, weights))
+        return found
 
     def _remembered(self, key: tuple[str, Any, str], read: Any) -> tuple[np.ndarray, np.ndarray]:
         found = self.cache.arrays.get(key)
@@ -324,6 +341,8 @@ POSITION_STRIDE = 1 << 32  # document * stride + position: one integer per occur
 def phrase_matches(postings: PostingsReader, node: Any) -> Matches:
     """Documents where the phrase's words stand next to each other, in order."""
     words = [whoosh_query.Term(node.fieldname, word, boost=node.boost) for word in node.words]
+    for word in node.words:  # positions first: they give the words' postings too
+        postings.positions(node.fieldname, word)
     candidates = combine_all([evaluate(postings, word) for word in words], postings.size)
     starts: np.ndarray | None = None
     for index, word in enumerate(node.words):

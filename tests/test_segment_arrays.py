@@ -18,7 +18,7 @@ from search.facets import build_arrays
 from search.indexer import index_paths
 from search.layout import current_generation
 from search.live_index import SearchIndex
-from search.matching import PostingsReader, evaluate, read_positions
+from search.matching import PostingsReader, evaluate, read_positions, read_postings
 from search.params import parse_query
 from search.schema import FACET_FIELDS, build_schema
 from search.segment_arrays import has_column, load_column, read_column
@@ -117,3 +117,16 @@ def test_phrases_on_an_index_with_whoosh_position_pickles(tmp_path: Path) -> Non
             expected = np.zeros(searcher.doc_count_all(), dtype=bool)
             expected[list(searcher.docs_for_query(text_query))] = True
             assert (evaluate(postings, text_query).mask == expected).all(), text
+
+
+@pytest.mark.parametrize("word", ["grain", "market", "said"])
+def test_postings_derived_from_positions_are_the_postings_read(
+    samples_search: SearchIndex, word: str
+) -> None:
+    searcher, _ = samples_search.snapshot()
+    postings = PostingsReader(searcher)  # its own cache: nothing read yet
+    postings.positions("body", word)
+    derived = postings.postings("body", word)
+    read = read_postings(searcher.reader(), "body", word)
+    assert np.array_equal(derived[0], read[0]) and np.allclose(derived[1], read[1])
+    assert len(read[0]) > 0
