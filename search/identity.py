@@ -54,6 +54,15 @@ def hash_content(record: RawArticle) -> str:
         record.extra,
         EXTRACTOR_VERSION,
     ]
+    described = {
+        "author": record.author,
+        "agency": record.agency,
+        "language": record.language,
+        "labels": record.labels,
+    }
+    if any(described.values()):
+        # Only when present, so archives indexed before these fields keep their hashes.
+        parts.append(described)
     return digest(json.dumps(parts, sort_keys=True, default=str), length=40)
 
 

@@ -313,6 +313,10 @@ def build_article(
         source=record.source,
         dateline=record.dateline,
         date_text=record.date_text,
+        author=record.author,
+        agency=record.agency,
+        language=record.language,
+        labels=record.labels,
         extra=record.extra,
     )
 

@@ -40,6 +40,11 @@ class RawArticle:
     url: str | None = None
     source: str | None = None
     dateline: str | None = None
+    author: str | None = None
+    agency: str | None = None
+    language: str | None = None
+    # Entities the publisher already tagged (NITF, NewsML), by kind: "people", "orgs", "places".
+    labels: dict[str, list[str]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -116,6 +121,10 @@ class Article:
     source: str | None = None
     dateline: str | None = None
     date_text: str = ""
+    author: str | None = None
+    agency: str | None = None
+    language: str | None = None
+    labels: dict[str, list[str]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     entities: Entities = field(default_factory=Entities)
 

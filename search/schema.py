@@ -73,6 +73,10 @@ def article_to_document(article: Article, month: str, date_label: str | None) ->
             "url": article.url,
             "source": article.source,
             "dateline": article.dateline,
+            "author": article.author,
+            "agency": article.agency,
+            "language": article.language,
+            "labels": article.labels,
             "locator": [article.locator.path, article.locator.record, article.locator.line],
             "extra": article.extra,
             "actors": entities.actors,
@@ -104,6 +108,11 @@ def document_to_article(fields: dict[str, Any]) -> Article:
         source=record["source"],
         dateline=record["dateline"],
         date_text=record["date_text"],
+        # Indexes written before these fields existed read as "not known".
+        author=record.get("author"),
+        agency=record.get("agency"),
+        language=record.get("language"),
+        labels=record.get("labels") or {},
         extra=record["extra"],
         entities=entities,
     )
