@@ -33,7 +33,14 @@ from typing import Any, TypeVar
 from whoosh.writing import SegmentWriter
 
 from search.postings import FastText, FieldPostings, TextPostings, add_postings, simple_index
-from search.whoosh_internals import UnlockedSegmentWriter, commit_with, write_term_blocks
+from search.schema import FACET_FIELDS
+from search.segment_arrays import before_commit, column_of_terms, save_column
+from search.whoosh_internals import (
+    UnlockedSegmentWriter,
+    commit_with,
+    storage_folder,
+    write_term_blocks,
+)
 
 Item = TypeVar("Item")
 BYTES_PER_POSTING = 40  # memory per posting held, measured with tracemalloc on Reuters: 37
@@ -54,6 +61,8 @@ class BulkSegmentWriter(UnlockedSegmentWriter):
         self.field_postings: dict[str, FieldPostings | TextPostings] = {}
         self.field_lengths: dict[str, array[int]] = {}
         self.postings = 0
+        self.folder = storage_folder(ix)
+        self.segment_id = self.newsegment.segment_id()
 
     def add_document(self, **fields: Any) -> None:
         """Add a document: postings to memory, stored values and columns to disk."""
@@ -96,15 +105,22 @@ class BulkSegmentWriter(UnlockedSegmentWriter):
         return length
 
     def write_postings(self, fieldwriter: Any) -> None:
-        """Write every field's terms in order, each term's postings in whole blocks."""
+        """Write every field's terms in order, each term's postings in whole blocks;
+        each facet field's postings also as arrays beside the segment (segment_arrays)."""
+        facets = set(FACET_FIELDS.values())
         for name in sorted(self.field_postings):
             lengths = self.field_lengths.get(name)
             fieldwriter.start_field(name, self.schema[name])
+            terms = []
             for term, docs, weights, values in self.field_postings[name].by_term():
                 fieldwriter.start_term(term)
                 write_term_blocks(fieldwriter, docs.tolist(), weights.tolist(), values, lengths)
                 fieldwriter.finish_term()
+                if name in facets:
+                    terms.append((term.decode("utf-8"), docs))
             fieldwriter.finish_field()
+            if name in facets and self.folder is not None:
+                save_column(self.folder, self.segment_id, name, column_of_terms(terms))
         self.field_postings.clear()
 
 
@@ -124,7 +140,7 @@ def write_generation(
     segments = write_segments(
         ix, items, to_document, processes=processes, memory_mb=memory_mb, progress=progress
     )
-    commit_with(SegmentWriter(ix), segments)
+    commit_with(SegmentWriter(ix), segments, before_commit(ix))
 
 
 def write_segments(

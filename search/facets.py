@@ -12,9 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from search.matching import PostingsReader, field_postings
+from search.matching import PostingsReader, alive_documents
 from search.models import FacetValue, SearchRequest
 from search.schema import FACET_FIELDS
+from search.segment_arrays import SegmentColumn, load_column, read_column
+from search.whoosh_internals import numeric_array, segment_location
 
 UNDATED = "undated"
 SPARSE_FACTOR = 3  # below a third of the postings' documents, count per matched document
@@ -78,24 +80,54 @@ def empty_column() -> FacetColumn:
     return FacetColumn([], empty, empty)
 
 
-def build_column(reader: Any, field: str) -> FacetColumn:
-    """Read a facet field's postings once into a FacetColumn, segment by segment."""
-    found: dict[str, list[np.ndarray]] = {}
+def build_column(reader: Any, field: str, alive: np.ndarray | None = None) -> FacetColumn:
+    """A facet field's column over every segment: mapped from the files written beside each
+    segment at index time, or read from its postings where there are none.
+
+    `alive` (true for every document not deleted) leaves deleted documents out.
+    """
+    parts = []
     for segment, offset in reader.leaf_readers():
-        for value, documents in field_postings(segment, field):
-            found.setdefault(value, []).append(documents + offset)
-    if not found:
+        folder, segment_id = segment_location(segment)
+        found = load_column(folder, segment_id, field) if folder is not None else None
+        parts.append((found if found is not None else read_column(segment, field), offset))
+    if not parts:
         return empty_column()
-    values = sorted(found)
-    parts = [np.concatenate(found[value]) for value in values]
-    documents = np.concatenate(parts)
-    value_ids = np.repeat(np.arange(len(values), dtype=np.int64), [len(p) for p in parts])
-    if reader.has_deletions():
-        alive = np.zeros(reader.doc_count_all(), dtype=bool)
-        alive[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    if len(parts) == 1:
+        (values, documents, value_ids), offset = parts[0]
+        value_list = values.tolist()
+        documents = documents.astype(np.int64) + offset
+    else:
+        value_list, documents, value_ids = merged_columns(parts)
+    if alive is not None:
         keep = alive[documents]
         documents, value_ids = documents[keep], value_ids[keep]
-    return FacetColumn(values, documents, value_ids)
+    return FacetColumn(value_list, documents, value_ids.astype(np.int64))
+
+
+def merged_columns(
+    parts: list[tuple[SegmentColumn, int]],
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Several segments' columns as one: their values united, each segment's ids mapped."""
+    values, inverse = np.unique(np.concatenate([p[0][0] for p in parts]), return_inverse=True)
+    documents, value_ids, start = [], [], 0
+    for (segment_values, segment_documents, segment_ids), offset in parts:
+        documents.append(segment_documents.astype(np.int64) + offset)
+        value_ids.append(inverse[start : start + len(segment_values)][segment_ids])
+        start += len(segment_values)
+    return values.tolist(), np.concatenate(documents), np.concatenate(value_ids)
+
+
+def numeric_column(reader: Any, name: str, size: int) -> np.ndarray:
+    """A numeric column of every segment as one array, each read in one piece if it can be."""
+    parts = []
+    for segment, _ in reader.leaf_readers():
+        column = segment.column_reader(name, translate=False)
+        values = numeric_array(column)
+        if values is None:
+            values = np.fromiter(iter(column), dtype=np.int64, count=segment.doc_count_all())
+        parts.append(values.astype(np.int64))
+    return np.concatenate(parts) if parts else np.zeros(size, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -110,14 +142,15 @@ class ArchiveArrays:
 
 
 def build_arrays(reader: Any) -> ArchiveArrays:
-    """Read every facet's column and the date columns of a reader."""
+    """Every facet's column and the date columns of a reader."""
     size = reader.doc_count_all()
     if size == 0:  # an index with no segments has no columns either: an empty archive
         columns = {name: empty_column() for name in FACET_FIELDS}
         return ArchiveArrays(columns, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool))
-    timestamps = np.fromiter(iter(reader.column_reader("timestamp")), dtype=np.int64, count=size)
-    dated = np.fromiter(iter(reader.column_reader("dated")), dtype=np.int64, count=size) == 1
-    columns = {name: build_column(reader, field) for name, field in FACET_FIELDS.items()}
+    timestamps = numeric_column(reader, "timestamp", size)
+    dated = numeric_column(reader, "dated", size) == 1
+    alive = alive_documents(reader)
+    columns = {name: build_column(reader, field, alive) for name, field in FACET_FIELDS.items()}
     return ArchiveArrays(columns, timestamps, dated)
 
 

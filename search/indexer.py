@@ -26,6 +26,7 @@ from search.ingest.text import title_from_body
 from search.layout import current_generation, make_current, new_generation, writer_lock
 from search.models import Article, Entities, IndexReport, Locator, RawArticle, RecordError
 from search.schema import article_to_document, build_schema
+from search.segment_arrays import before_commit
 from search.whoosh_internals import commit_with
 
 CHUNK_SIZE = 32
@@ -278,7 +279,7 @@ def write_articles(
     except BaseException:
         writer.cancel()
         raise
-    commit_with(writer, segments)
+    commit_with(writer, segments, before_commit(ix))
 
 
 def known_hashes(ix: Any) -> dict[str, str]:
@@ -319,8 +320,6 @@ def build_article(
         labels=record.labels,
         extra=record.extra,
     )
-
-
 
 
 def extract_in_workers(

@@ -22,10 +22,13 @@ from whoosh import query as whoosh_query
 from whoosh.util.numeric import byte_to_length
 
 from search.bounded import BoundedCache
+from search.postings import POSITION_TYPE, ArrayPositions
 from search.whoosh_internals import (
+    block_values,
     expanded_texts,
     field_terms,
     length_codes,
+    numeric_array,
     posting_blocks,
     reads_by_block,
     without_deletions,
@@ -79,8 +82,25 @@ class PostingsReader:
         return self._remembered((field, text, "frequencies"), read_postings)
 
     def positions(self, field: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Every occurrence of a term: its document and word position, in document order."""
-        return self._remembered((field, text, "positions"), read_positions)
+        """Every occurrence of a term: its document and word position, in document order.
+
+        Where positions are arrays, the term's postings follow from them (each document
+        and its count of occurrences), so a phrase reads each word's blocks once, not twice.
+        """
+        key = (field, text, "positions")
+        found = self.cache.arrays.get(key)
+        if found is None:
+            found = self.cache.arrays.put(key, read_positions(self.reader, field, text))
+            field_format = self.reader.schema[field].format
+            frequencies = (field, text, "frequencies")
+            if (
+                isinstance(field_format, ArrayPositions)
+                and self.cache.arrays.get(frequencies) is None
+            ):
+                documents, counts = np.unique(found[0], return_counts=True)
+                weights = (counts * field_format.field_boost).astype(np.float32)
+                self.cache.arrays.put(frequencies, (documents, weights))
+        return found
 
     def _remembered(self, key: tuple[str, Any, str], read: Any) -> tuple[np.ndarray, np.ndarray]:
         found = self.cache.arrays.get(key)
@@ -91,11 +111,8 @@ class PostingsReader:
     def alive(self) -> np.ndarray:
         """True for every document not deleted."""
         if self.cache.alive is None:
-            alive = np.ones(self.size, dtype=bool)
-            if self.reader.has_deletions():
-                alive[:] = False
-                alive[np.fromiter(self.reader.all_doc_ids(), dtype=np.int64)] = True
-            self.cache.alive = alive
+            alive = alive_documents(self.reader)
+            self.cache.alive = np.ones(self.size, dtype=bool) if alive is None else alive
         return self.cache.alive
 
     def lengths(self, field: str) -> np.ndarray:
@@ -104,6 +121,17 @@ class PostingsReader:
         if lengths is None:
             lengths = self.cache.lengths[field] = read_lengths(self.reader, field, self.size)
         return lengths
+
+
+def alive_documents(reader: Any) -> np.ndarray | None:
+    """True for every document not deleted; None when the reader has no deletions."""
+    if not reader.has_deletions():
+        return None
+    alive = np.ones(reader.doc_count_all(), dtype=bool)
+    for segment, offset in reader.leaf_readers():
+        deleted = np.fromiter(segment.segment().deleted_docs(), dtype=np.int64)
+        alive[deleted + offset] = False
+    return alive
 
 
 def read_postings(reader: Any, field: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -133,25 +161,56 @@ def _text(term: Any) -> str:
 def read_positions(reader: Any, field: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
     """A term's occurrences over every segment: document numbers and word positions."""
     documents, positions = [], []
-    decode = reader.schema[field].format.decode_positions
+    field_format = reader.schema[field].format
     for segment, offset in reader.leaf_readers():
         if (field, text) not in segment:
             continue
-        for document, value in leaf_values(segment.postings(field, text)):
-            found = decode(value)
-            documents.append(np.full(len(found), document + offset, dtype=np.int64))
-            positions.append(np.asarray(found, dtype=np.int64))
+        deleted, matcher = without_deletions(segment.postings(field, text))
+        if isinstance(field_format, ArrayPositions) and reads_by_block(matcher):
+            leaf_documents, leaf_positions = array_positions(matcher)
+        else:
+            leaf_documents, leaf_positions = decoded_positions(matcher, field_format)
+        if deleted:
+            keep = ~np.isin(leaf_documents, np.fromiter(deleted, dtype=np.int64))
+            leaf_documents, leaf_positions = leaf_documents[keep], leaf_positions[keep]
+        documents.append(leaf_documents + offset)
+        positions.append(leaf_positions)
     if not documents:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     return np.concatenate(documents), np.concatenate(positions)
 
 
-def leaf_values(matcher: Any) -> Any:
-    """(document, encoded value) of each live posting of one segment."""
-    deleted, matcher = without_deletions(matcher)
+def array_positions(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
+    """One segment's occurrences of a term stored as ArrayPositions, a block at a time.
+
+    All the blocks' values are joined and viewed as one array of 4-byte words: each
+    posting is its count followed by its positions, so dropping the counts leaves every
+    position in document order, with no loop over postings in Python.
+    """
+    ids: list[np.ndarray] = []
+    values: list[bytes] = []
+    for deltas, block_values_ in block_values(matcher):
+        ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
+        values.extend(block_values_)
+    if not ids:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    words = np.frombuffer(b"".join(values), dtype=POSITION_TYPE)
+    sizes = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // 4
+    heads = np.cumsum(sizes) - sizes
+    keep = np.ones(len(words), dtype=bool)
+    keep[heads] = False
+    documents = np.repeat(np.concatenate(ids), sizes - 1)
+    return documents, words[keep].astype(np.int64)
+
+
+def decoded_positions(matcher: Any, field_format: Any) -> tuple[np.ndarray, np.ndarray]:
+    """One segment's occurrences of a term, posting by posting (older indexes' pickles)."""
+    documents, positions = [], []
     for _ in _each(matcher):
-        if matcher.id() not in deleted:
-            yield matcher.id(), matcher.value()
+        found = field_format.decode_positions(matcher.value())
+        documents.extend([matcher.id()] * len(found))
+        positions.extend(found)
+    return np.asarray(documents, dtype=np.int64), np.asarray(positions, dtype=np.int64)
 
 
 def read_leaf(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -200,7 +259,9 @@ def read_lengths(reader: Any, field: str, size: int) -> np.ndarray:
         if column is None:
             parts.append(np.ones(count, dtype=np.float32))
             continue
-        codes = np.fromiter(iter(column), dtype=np.uint8, count=count)
+        codes = numeric_array(column)
+        if codes is None:
+            codes = np.fromiter(iter(column), dtype=np.uint8, count=count)
         parts.append(LENGTH_TABLE[codes])
     return np.concatenate(parts) if parts else np.zeros(size, dtype=np.float32)
 
@@ -280,6 +341,8 @@ POSITION_STRIDE = 1 << 32  # document * stride + position: one integer per occur
 def phrase_matches(postings: PostingsReader, node: Any) -> Matches:
     """Documents where the phrase's words stand next to each other, in order."""
     words = [whoosh_query.Term(node.fieldname, word, boost=node.boost) for word in node.words]
+    for word in node.words:  # positions first: they give the words' postings too
+        postings.positions(node.fieldname, word)
     candidates = combine_all([evaluate(postings, word) for word in words], postings.size)
     starts: np.ndarray | None = None
     for index, word in enumerate(node.words):

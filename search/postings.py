@@ -33,6 +33,40 @@ from whoosh.system import pack_uint
 Posting = tuple[bytes, int, float, bytes]  # term, frequency, weight, encoded value
 MEMO_LIMIT = 1_000_000  # distinct tokens remembered per text field before starting afresh
 _CAPTURING = re.compile(r"(?<!\\)\((?!\?)")
+POSITION_TYPE = np.dtype("<u4")  # ArrayPositions: each word position, 4 bytes little-endian
+COUNT_BYTES = len(pack_uint(0))  # the count before the positions, as Positions writes it
+
+
+class ArrayPositions(Positions):
+    """Whoosh's Positions format with the positions as raw 4-byte integers, not a pickle.
+
+    A value is the count (as Positions has it, so Whoosh reads frequencies the same way)
+    followed by the absolute positions, so a whole posting block's values decode with one
+    join and one numpy view (search/matching.py) instead of one unpickling per posting.
+    """
+
+    def encode(self, poslist: Iterable[int]) -> bytes:
+        """The value of a term's positions in one document."""
+        positions = np.asarray(list(poslist), dtype=POSITION_TYPE)
+        return pack_uint(len(positions)) + positions.tobytes()
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        """The positions a value holds, in order."""
+        return np.frombuffer(valuestring, dtype=POSITION_TYPE, offset=COUNT_BYTES).tolist()
+
+
+def position_values(positions: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> list[bytes]:
+    """ArrayPositions values of many postings at once: posting i holds `counts[i]` positions
+    from `starts[i]` of `positions` (all postings' positions, one after another)."""
+    words = np.empty(len(positions) + len(starts), dtype=POSITION_TYPE)
+    heads = starts + np.arange(len(starts))  # each posting's count goes before its positions
+    slots = np.ones(len(words), dtype=bool)
+    slots[heads] = False
+    words[slots] = positions
+    words[heads] = counts.astype(">u4").view(POSITION_TYPE)  # pack_uint is big-endian
+    data = words.tobytes()
+    bounds = (heads * 4).tolist() + [len(data)]
+    return list(map(data.__getitem__, map(slice, bounds[:-1], bounds[1:])))
 
 
 class FastText:
@@ -48,7 +82,7 @@ class FastText:
         tokenizer: RegexTokenizer,
         stops: StopFilter,
         stemmer: StemFilter,
-        field_boost: float,
+        form: Positions,
     ) -> None:
         pattern = tokenizer.expression
         plain = re.compile(_CAPTURING.sub("(?:", pattern.pattern), pattern.flags)
@@ -59,13 +93,16 @@ class FastText:
         self._max = stops.max
         self._stem = stemmer.stemfn
         self._ignore = stemmer.ignore
-        self.boost = field_boost
+        self.format = form
+        self.boost = form.field_boost
 
     @classmethod
     def for_field(cls, field: Any) -> FastText | None:
         """A FastText for a field whose analysis it reproduces exactly, else None."""
         analyzer = getattr(field, "analyzer", None)
-        if type(field.format) is not Positions or not isinstance(analyzer, CompositeAnalyzer):
+        if type(field.format) not in (Positions, ArrayPositions):
+            return None
+        if not isinstance(analyzer, CompositeAnalyzer):
             return None
         parts = list(analyzer.items)
         kinds = [type(part) for part in parts]
@@ -74,14 +111,14 @@ class FastText:
         tokenizer, _, stops, stemmer = parts
         if tokenizer.gaps or not stops.renumber or stemmer.lang:
             return None
-        return cls(tokenizer, stops, stemmer, field.format.field_boost)
+        return cls(tokenizer, stops, stemmer, field.format)
 
     def index(self, text: str) -> list[Posting]:
         """(term bytes, frequency, weight, encoded positions) for each distinct term."""
         postings = TextPostings(self)
         postings.add_text(text, 0)
         return [
-            (term, len(Positions().decode_positions(values[0])), float(weights[0]), values[0])
+            (term, len(self.format.decode_positions(values[0])), float(weights[0]), values[0])
             for term, _, weights, values in postings.by_term()
         ]
 
@@ -198,21 +235,30 @@ class TextPostings(Vocabulary):
         new[1:] = (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1])
         starts = np.flatnonzero(new)
         counts = np.diff(np.append(starts, len(terms)))
-        values = list(map(_LoneValues().__getitem__, positions[starts].tolist()))
-        # Positions.encode for terms found more than once: the count, the pickled gaps.
-        gaps = positions.astype(np.int64)
-        gaps[1:] -= positions[:-1]
-        gaps[starts] = positions[starts]
-        repeated = counts > 1
-        gap_list = gaps[np.repeat(repeated, counts)].tolist()
-        cursor = 0
-        for index, count in zip(
-            np.flatnonzero(repeated).tolist(), counts[repeated].tolist(), strict=True
-        ):
-            values[index] = pack_uint(count) + dumps(gap_list[cursor : cursor + count], 2)
-            cursor += count
+        if type(self.text.format) is ArrayPositions:
+            values = position_values(positions, starts, counts)
+        else:
+            values = pickled_positions(positions, starts, counts)
         weights = (counts * self.text.boost).astype(np.float32)
         yield from self.in_term_order(terms[starts], docs[starts], weights, values)
+
+
+def pickled_positions(positions: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> list[bytes]:
+    """Whoosh's own Positions values (the count, the pickled gaps) of many postings at once,
+    for indexes written before ArrayPositions."""
+    values = list(map(_LoneValues().__getitem__, positions[starts].tolist()))
+    gaps = positions.astype(np.int64)
+    gaps[1:] -= positions[:-1]
+    gaps[starts] = positions[starts]
+    repeated = counts > 1
+    gap_list = gaps[np.repeat(repeated, counts)].tolist()
+    cursor = 0
+    for index, count in zip(
+        np.flatnonzero(repeated).tolist(), counts[repeated].tolist(), strict=True
+    ):
+        values[index] = pack_uint(count) + dumps(gap_list[cursor : cursor + count], 2)
+        cursor += count
+    return values
 
 
 def simple_index(field: Any) -> Callable[[str], list[Posting]] | None:

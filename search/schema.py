@@ -10,6 +10,7 @@ from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from search.models import Article, Entities, Locator, Mention, ParsedDate
+from search.postings import ArrayPositions
 
 FACET_FIELDS = {"actor": "actor", "country": "country", "org": "org", "date": "month"}
 
@@ -19,8 +20,8 @@ def build_schema() -> Schema:
     text = StemmingAnalyzer()
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
-        title=TEXT(stored=True, analyzer=text, field_boost=2.0),
-        body=TEXT(stored=True, analyzer=text),
+        title=text_field(text, field_boost=2.0),
+        body=text_field(text),
         # Canonical entity values, exact case; commas separate values so names keep spaces.
         actor=KEYWORD(stored=True, commas=True, lowercase=False, scorable=True),
         country=KEYWORD(stored=True, commas=True, lowercase=False, scorable=True),
@@ -33,6 +34,13 @@ def build_schema() -> Schema:
         content_hash=ID(stored=True, sortable=True),
         record=STORED,
     )
+
+
+def text_field(analyzer: Any, field_boost: float = 1.0) -> TEXT:
+    """A stored text field whose word positions are stored as arrays (ArrayPositions)."""
+    field = TEXT(stored=True, analyzer=analyzer, field_boost=field_boost)
+    field.format = ArrayPositions(field_boost=field_boost)
+    return field
 
 
 def _keywords(values: list[str]) -> str:

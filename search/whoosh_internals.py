@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+from whoosh import columns
 from whoosh.codec import whoosh3
 from whoosh.matching import wrappers
 from whoosh.reading import SegmentReader
@@ -50,8 +53,16 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     ),
     "whoosh.codec.whoosh3.W3TermsReader": ("_postfile", "_codec"),
     "whoosh.codec.whoosh3.W3PerDocReader": ("_cached_reader",),
+    "whoosh.columns.NumericColumn.Reader": (
+        "_dbfile",
+        "_basepos",
+        "_count",
+        "_doccount",
+        "_typecode",
+        "_default",
+    ),
     "whoosh.matching.wrappers.FilterMatcher": ("_ids",),
-    "whoosh.reading.SegmentReader": ("_terms", "_perdoc"),
+    "whoosh.reading.SegmentReader": ("_terms", "_perdoc", "_storage"),
     "whoosh.query.terms.MultiTerm": ("_btexts",),
     "whoosh.writing.SegmentWriter": (
         "_added",
@@ -145,6 +156,25 @@ def field_terms(segment: Any, field: str) -> Iterator[tuple[Any, Any]]:
         yield text, terms._codec.postings_reader(terms._postfile, info, field_format)
 
 
+def open_segment(storage: Any, schema: Any, segment: Any) -> Any:
+    """A reader of one segment, committed or not (its files must be written)."""
+    return SegmentReader(storage, schema, segment)
+
+
+def segment_location(segment: Any) -> tuple[Path | None, str]:
+    """The folder a segment reader's files are in (None when not a folder) and its id."""
+    if not isinstance(segment, SegmentReader):
+        return None, ""
+    folder = getattr(segment._storage, "folder", None)
+    return (Path(folder) if folder else None), segment.segment().segment_id()
+
+
+def storage_folder(ix: Any) -> Path | None:
+    """The folder an index's files are in, or None when they are not in a folder."""
+    folder = getattr(ix.storage, "folder", None)
+    return Path(folder) if folder else None
+
+
 def without_deletions(matcher: Any) -> tuple[Collection[int], Any]:
     """The documents a segment's matcher skips as deleted, and the matcher it filters."""
     if isinstance(matcher, wrappers.FilterMatcher):
@@ -169,12 +199,36 @@ def posting_blocks(matcher: Any) -> Iterator[tuple[Any, Any, int]]:
         matcher._next_block()
 
 
+def block_values(matcher: Any) -> Iterator[tuple[Any, tuple[bytes, ...]]]:
+    """Each block of a posting list: its delta-coded ids and its postings' encoded values."""
+    while matcher.is_active():
+        matcher._read_data()
+        yield matcher._data[0], matcher._data[2]
+        matcher._next_block()
+
+
 def length_codes(segment: Any, field: str) -> Any:
     """A segment's column of one-byte field lengths for `field`, or None when it has none."""
     perdoc = getattr(segment, "_perdoc", None) if isinstance(segment, SegmentReader) else None
     if perdoc is None:
         return None
     return perdoc._cached_reader(whoosh3._lenfield(field), whoosh3.LENGTHS_COLUMN)
+
+
+def numeric_array(column: Any) -> np.ndarray | None:
+    """A segment's numeric column as one array, read in one piece from its file.
+
+    Whoosh stores such a column as fixed-size big-endian numbers, one per document up to
+    the last one with a value other than the default; its reader unpacks them one at a
+    time. None for any other kind of column reader, which the caller then iterates.
+    """
+    if type(column) is not columns.NumericColumn.Reader:
+        return None
+    kind = np.dtype(">" + column._typecode)
+    stored = column._dbfile.get(column._basepos, column._count * kind.itemsize)
+    values = np.full(column._doccount, column._default, dtype=kind.newbyteorder("="))
+    values[: column._count] = np.frombuffer(stored, dtype=kind)
+    return values
 
 
 def expanded_texts(term_query: Any, reader: Any) -> Iterator[bytes]:
@@ -256,10 +310,14 @@ def write_term_blocks(
                 postwriter._maxlength = max(sizes)
 
 
-def commit_with(writer: Any, segments: list[Any]) -> None:
+def commit_with(
+    writer: Any, segments: list[Any], before: Callable[[list[Any]], None] | None = None
+) -> None:
     """Commit a Whoosh writer's own changes and segments written beside it, in one TOC.
 
-    What SegmentWriter.commit does, with the extra segments listed after its own.
+    What SegmentWriter.commit does, with the extra segments listed after its own;
+    `before`, if given, is called with every segment the commit will hold just before
+    the TOC that makes them live is written.
     """
     try:
         final = writer._merge_segments(None, None, None)
@@ -267,6 +325,8 @@ def commit_with(writer: Any, segments: list[Any]) -> None:
             final.append(writer._finalize_segment())
         else:
             writer._close_segment()
+        if before is not None:
+            before(final + segments)
         writer._commit_toc(final + segments)
     finally:
         writer._finish()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from bench import stages
 from bench.fts5 import Baseline, BaselineRequest, build_baseline
+from bench.query_set import SEED, SHAPES, build_query_set, cold_summary, run_cold
 from bench.replica import (
     entities_by_id,
     original_id,
@@ -117,3 +119,31 @@ def test_stage_figures_cover_reading_countries_and_every_costly_query(
     printed = capsys.readouterr().out.splitlines()
     assert json.loads(printed[-1]) == figures
     assert sum(" ms  " in line for line in printed) == len(stages.COSTLY_QUERIES)
+
+
+def test_cold_query_set_is_fixed_by_its_seed_and_covers_every_shape(samples_index: Path) -> None:
+    queries = build_query_set(samples_index)
+    assert queries == build_query_set(samples_index)
+    assert queries != build_query_set(samples_index, seed=SEED + 1)
+    assert {spec["name"] for spec in queries} == set(SHAPES)
+    assert len(queries) == sum(SHAPES.values())
+    index = SearchIndex(samples_index)
+    try:
+        totals = [run_search(index, make_search_request(**q["request"])).total for q in queries]
+    finally:
+        index.close()
+    phrases = [
+        total for spec, total in zip(queries, totals, strict=True) if spec["name"] == "phrase"
+    ]
+    assert min(phrases) > 0  # each phrase stands in the article it was taken from
+
+
+def test_cold_run_answers_every_query_once_and_again(samples_index: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    shutil.copytree(samples_index, index_dir, symlinks=True)
+    cold = run_cold(index_dir)
+    asked = len(build_query_set(index_dir)) - 1  # the first is the first answer
+    assert len(cold["first_ms"]) == len(cold["repeated_ms"]) == len(cold["totals"]) == asked
+    summary = cold_summary(cold)
+    assert summary["cold_p50_ms"] <= summary["cold_p95_ms"] <= summary["cold_max_ms"]
+    assert summary["first_answer_ms"] > 0

@@ -1,0 +1,111 @@
+"""Facet columns written beside each segment at index time, and mapped when a version opens.
+
+A search counts every facet over its matches, so a new index version needs each facet
+field as arrays (the document and value of every posting) before its first answer.
+Reading them from the postings costs seconds on a large archive; here each segment gets
+them as `.npy` files when it is written, and opening a version maps them
+(`np.load(mmap_mode="r")`). The files are named after the segment
+(`<segment id>.facet_<field>_<part>.npy`), so Whoosh removes them with their segment
+when a merge or a rebuild drops it. They hold every document of the segment, deleted or
+not: deletions are applied when a version is opened.
+
+Every facet field of the schema (search/schema.py FACET_FIELDS) gets its files, so a new
+facet field needs nothing here. Segments without them (indexes written before, or a
+segment whose files were lost) are read from their postings instead, as before.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from search.matching import field_postings
+from search.schema import FACET_FIELDS
+from search.whoosh_internals import open_segment, storage_folder
+
+PARTS = ("values", "documents", "ids")
+SegmentColumn = tuple[np.ndarray, np.ndarray, np.ndarray]  # values, documents, value ids
+
+
+def column_file(folder: Path, segment_id: str, field: str, part: str) -> Path:
+    """Where one part of a segment's facet column lives."""
+    return folder / f"{segment_id}.facet_{field}_{part}.npy"
+
+
+def column_of_terms(terms: Iterable[tuple[str, np.ndarray]]) -> SegmentColumn:
+    """A segment's facet column from each value (in sorted order) and its documents,
+    ordered by document so that a version can find each document's values directly."""
+    values, parts = [], []
+    for value, documents in terms:
+        values.append(value)
+        parts.append(np.asarray(documents, dtype=np.int32))
+    if not parts:
+        empty = np.zeros(0, dtype=np.int32)
+        return np.array([], dtype=str), empty, empty
+    documents = np.concatenate(parts)
+    ids = np.repeat(np.arange(len(values), dtype=np.int32), [len(p) for p in parts])
+    order = np.argsort(documents, kind="stable")
+    return np.array(values, dtype=str), documents[order], ids[order]
+
+
+def save_column(folder: Path, segment_id: str, field: str, column: SegmentColumn) -> None:
+    """Write one facet column of a segment; each file appears whole or not at all."""
+    for part, array in zip(PARTS, column, strict=True):
+        target = column_file(folder, segment_id, field, part)
+        temporary = folder / f".{target.name}.{os.getpid()}"  # Whoosh skips dot files
+        with open(temporary, "wb") as handle:
+            np.save(handle, array, allow_pickle=False)
+        os.replace(temporary, target)
+
+
+def load_column(folder: Path, segment_id: str, field: str) -> SegmentColumn | None:
+    """A segment's facet column, mapped from its files; None when it has none."""
+    paths = [column_file(folder, segment_id, field, part) for part in PARTS]
+    if not all(path.exists() for path in paths):
+        return None
+    values, documents, ids = (np.load(path, mmap_mode="r", allow_pickle=False) for path in paths)
+    return values, documents, ids
+
+
+def read_column(segment: Any, field: str) -> SegmentColumn:
+    """A segment's facet column read from its postings (for segments without files)."""
+    return column_of_terms(field_postings(segment, field))
+
+
+def before_commit(ix: Any) -> Callable[[list[Any]], None]:
+    """What to call with a commit's segments before it: `write_missing` for this index."""
+    folder = storage_folder(ix)
+
+    def write(segments: list[Any]) -> None:
+        if folder is not None:
+            write_missing(folder, ix.schema, ix.storage, segments)
+
+    return write
+
+
+def write_missing(folder: Path, schema: Any, storage: Any, segments: Iterable[Any]) -> None:
+    """Give every segment that lacks them its facet columns' files, read from its postings.
+
+    Called before a commit with all the segments it will hold: the segments Whoosh's own
+    writer wrote (changed articles, merges) get their files here.
+    """
+    for segment in segments:
+        segment_id = segment.segment_id()
+        missing = [f for f in FACET_FIELDS.values() if not has_column(folder, segment_id, f)]
+        if not missing:
+            continue
+        reader = open_segment(storage, schema, segment)
+        try:
+            for field in missing:
+                save_column(folder, segment_id, field, read_column(reader, field))
+        finally:
+            reader.close()
+
+
+def has_column(folder: Path, segment_id: str, field: str) -> bool:
+    """Whether a segment has every file of a facet column."""
+    return all(column_file(folder, segment_id, field, part).exists() for part in PARTS)
