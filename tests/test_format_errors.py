@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 from bench.webarchive import Capture, warc_bytes
@@ -105,6 +106,20 @@ def test_truncated_warc_keeps_the_records_before_the_cut(tmp_path: Path) -> None
     [error] = errors
     assert error.locator.path == str(crawl) and error.locator.record == 6
     assert "https://example.org/3" in error.reason and "truncated" in error.reason
+
+
+def test_cut_gzipped_warc_keeps_the_records_before_the_cut(tmp_path: Path) -> None:
+    pages = [
+        Capture(f"https://example.org/{n}", f"2021-01-0{n}T00:00:00Z", GOOD_PAGE.encode())
+        for n in (1, 2, 3)
+    ]
+    packed = gzip.compress(warc_bytes(pages))
+    crawl = tmp_path / "cut.warc.gz"
+    crawl.write_bytes(packed[: len(packed) - 100])  # the gzip stream ends early
+    articles, errors = split(crawl)
+    assert [a.url for a in articles][:2] == ["https://example.org/1", "https://example.org/2"]
+    assert errors and all(error.locator.path == str(crawl) for error in errors)
+    assert any("gzip" in error.reason for error in errors)
 
 
 def test_warc_with_broken_headers_and_error_pages_is_reported(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from search.ingest.files import (
     gunzipped,
     is_streamable,
     read_head,
+    read_salvaged,
     read_whole,
     starts_with_json,
 )
@@ -99,9 +100,7 @@ FORMAT_BY_ROOT = {
 TEXT_HEADER = re.compile(r"date[ \t]+\d{4}-\d{2}-\d{2}(?![\w-])")
 
 
-def read_paths(
-    paths: Iterable[str | Path], max_article_mb: int | None = None
-) -> Iterator[Record]:
+def read_paths(paths: Iterable[str | Path], max_article_mb: int | None = None) -> Iterator[Record]:
     """Articles and errors from files and directories (recursively, in sorted order)."""
     if isinstance(paths, str | Path):
         paths = [paths]  # one path given bare must not be iterated character by character
@@ -135,8 +134,11 @@ def read_stream(path: Path, stream: BinaryIO, limit: int) -> Iterator[Record]:
         raise InputError(UNKNOWN_FORMAT)
     if file_format in BYTE_FORMATS:
         # Binary records (crawls) or an encoding the markup declares: the reader decodes.
-        data = read_whole(stream)
-        yield from checked(cast(ByteReader, READERS[file_format])(path, data), limit)
+        data, cut = read_salvaged(stream)
+        if data:
+            yield from checked(cast(ByteReader, READERS[file_format])(path, data), limit)
+        if cut:  # the records before a broken gzip stream are kept; the rest is reported
+            yield RecordError(Locator(path=str(path)), str(cut))
         return
     check_text_head(head)  # before reading on: a binary file can be big
     if file_format == "jsonl" and is_streamable(head) and starts_with_json(stream, limit):

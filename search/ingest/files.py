@@ -20,6 +20,7 @@ from search.ingest.decoding import decode_line, split_bom
 
 GZIP_MAGIC = b"\x1f\x8b"
 SKIP_CHUNK = 1 << 20  # bytes read at a time while skipping a line that is over the cap
+SALVAGE_CHUNK = 1 << 16
 MEGABYTE = 1_000_000
 GZIP_ERRORS = (OSError, EOFError, zlib.error)
 
@@ -34,12 +35,11 @@ def gunzipped(path: Path, raw: BinaryIO) -> BinaryIO:
 
 
 def read_head(stream: BinaryIO, size: int) -> bytes:
-    """The first `size` bytes, the stream rewound to its start after."""
-    try:
-        head = stream.read(size)
-        stream.seek(0)
-    except GZIP_ERRORS as error:
-        raise InputError(f"not a readable gzip file: {error}") from error
+    """The first `size` bytes (fewer if a gzip stream breaks sooner), the stream rewound after."""
+    head, cut = read_salvaged(stream, size)
+    if cut and not head:
+        raise InputError(f"not a readable gzip file: {cut.__cause__}") from cut.__cause__
+    stream.seek(0)
     return head
 
 
@@ -52,6 +52,25 @@ def read_whole(stream: BinaryIO, limit: int | None = None) -> bytes:
     if limit is not None and len(data) > limit:
         raise InputError(too_large("the file is", limit))
     return data
+
+
+def read_salvaged(stream: BinaryIO, size: int | None = None) -> tuple[bytes, InputError | None]:
+    """The bytes that can be read (up to `size`), and why the rest cannot (a gzip file cut
+    short), if so. Crawls are read record by record: what came before a cut holds whole records.
+    """
+    chunks: list[bytes] = []
+    left = size if size is not None else float("inf")
+    # read1 hands over what one read of the file decompressed, so a cut loses little.
+    read = getattr(stream, "read1", stream.read)
+    try:
+        while left > 0 and (chunk := read(int(min(left, SALVAGE_CHUNK)))):
+            chunks.append(chunk)
+            left -= len(chunk)
+    except GZIP_ERRORS as error:
+        cut = InputError(f"not a readable gzip file past this point: {error}")
+        cut.__cause__ = error
+        return b"".join(chunks), cut
+    return b"".join(chunks), None
 
 
 def is_streamable(head: bytes) -> bool:
