@@ -32,6 +32,8 @@ class Locator:
     path: str
     record: int | None = None
     line: int | None = None
+    # The path under the folder the indexer was given (reuters/reut2-003.sgm), as pages show it.
+    shown: str | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         parts = [self.path]

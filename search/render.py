@@ -83,10 +83,11 @@ def public_location(locator: Locator) -> str:
     """Where an article was read, as a reader may see it: never the server's absolute path.
 
     A relative path is shown as the indexer was given it (`samples/text/a.txt`), without
-    steps up (`..`); an absolute one as the file's name alone: the index does not keep the
-    folder it was given, and the server's layout is nobody's business.
+    steps up (`..`); an absolute one under the folder the indexer was given
+    (`reuters21578/reut2-003.sgm`), or as the file's name alone in indexes written before
+    that was kept: the server's layout is nobody's business.
     """
-    path = PurePath(locator.path)
+    path = PurePath(locator.shown or locator.path)
     if path.is_absolute() or path.anchor:
         parts: tuple[str, ...] = (path.name,)
     else:

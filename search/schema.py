@@ -78,7 +78,12 @@ def article_to_document(article: Article, month: str, date_label: str | None) ->
             "language": article.language,
             "labels": article.labels,
             # The path as shown: a name that is not UTF-8 must not break the pages showing it.
-            "locator": [article.locator.shown_path, article.locator.record, article.locator.line],
+            "locator": [
+                article.locator.shown_path,
+                article.locator.record,
+                article.locator.line,
+                article.locator.shown,
+            ],
             "extra": article.extra,
             "actors": entities.actors,
             "countries": entities.countries,

@@ -169,6 +169,24 @@ def test_the_article_page_shows_no_server_path_nor_the_datelines_dash(tmp_path: 
         app.extensions["search_index"].close()
 
 
+def test_an_article_is_located_under_the_folder_that_was_indexed(tmp_path: Path) -> None:
+    source = tmp_path / "archive" / "wire" / "reut2-900.sgm"
+    source.parent.mkdir(parents=True)
+    source.write_text(REUTERS_RECORD, encoding="utf-8")
+    index_dir = tmp_path / "index"
+    index_paths([(tmp_path / "archive").resolve()], index_dir, workers=1)
+    app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
+    try:
+        client = app.test_client()
+        article_id = client.get("/api/search").get_json()["hits"][0]["id"]
+        located = client.get(f"/api/article/{article_id}").get_json()["located_at"]
+        assert located == "archive/wire/reut2-900.sgm, record 1, line 1"
+        page = html(client.get(f"/article/{article_id}"))
+        assert str(tmp_path) not in page and "From archive/wire/reut2-900.sgm, record 1" in page
+    finally:
+        app.extensions["search_index"].close()
+
+
 def facet_rows(page: str, section_id: str) -> list[tuple[str, int]]:
     """(toggle URL, count shown) of each value in one facet list of a page."""
     start = page.index(f'id="{section_id}"')

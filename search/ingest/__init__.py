@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -35,7 +36,7 @@ from search.ingest.pages import read_html
 from search.ingest.paths import find_files, open_regular
 from search.ingest.reuters import read_reuters
 from search.ingest.text import read_text
-from search.models import Locator, RawArticle, RecordError
+from search.models import Locator, RawArticle, RecordError, without_surrogates
 
 __all__ = ["UNKNOWN_FORMAT", "detect_format", "read_file", "read_paths"]
 
@@ -105,11 +106,33 @@ def read_paths(paths: Iterable[str | Path], max_article_mb: int | None = None) -
     if isinstance(paths, str | Path):
         paths = [paths]  # one path given bare must not be iterated character by character
     limit = article_limit(max_article_mb)
-    for found in find_files(paths):
-        if isinstance(found, RecordError):
-            yield found
-        else:
-            yield from read_file(found, limit)
+    for given in paths:
+        for found in find_files([given]):
+            if isinstance(found, RecordError):
+                yield found
+                continue
+            shown = path_under(Path(given), found)
+            for record in read_file(found, limit):
+                yield record if shown == str(found) else with_shown_path(record, shown)
+
+
+def path_under(given: Path, found: Path) -> str:
+    """How pages name a file: under the folder it was found in, by that folder's own name when
+    the folder was given as an absolute path (never the server's layout above it)."""
+    if not given.is_absolute():
+        return str(found)
+    if found == given:
+        return found.name
+    return str(Path(given.name) / found.relative_to(given))
+
+
+def with_shown_path(record: Record, shown: str) -> Record:
+    """The record with its locator's shown path set."""
+    locator = replace(record.locator, shown=without_surrogates(shown))
+    if isinstance(record, RawArticle):
+        record.locator = locator
+        return record
+    return replace(record, locator=locator)
 
 
 def article_limit(max_article_mb: int | None = None) -> int:
