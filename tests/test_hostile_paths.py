@@ -205,6 +205,26 @@ def test_a_huge_json_line_is_skipped_while_streaming_even_gzipped(tmp_path: Path
     assert "article too large" in errors[0].reason and "not valid JSON" in errors[1].reason
 
 
+def test_a_huge_csv_row_is_skipped_while_streaming_and_quoted_lines_still_join(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        "id,title,body",
+        'a,Before,"Two lines\nof body"',
+        "b,Huge," + "x" * 3_000_000,
+        "c,After,Short.",
+    ]
+    path = tmp_path / "rows.csv.gz"
+    path.write_bytes(gzip.compress(("\r\n".join(rows) + "\r\n").encode()))
+    records = list(read_paths([path], max_article_mb=2))
+    articles = [r for r in records if isinstance(r, RawArticle)]
+    assert [a.source_id for a in articles] == ["a", "c"]
+    assert articles[0].body == "Two lines\nof body"
+    [error] = [r for r in records if isinstance(r, RecordError)]
+    assert (error.locator.record, error.locator.line) == (2, 4)
+    assert "article too large: this line is over the 2 MB limit" in error.reason
+
+
 @pytest.mark.parametrize("value", ["0", "many"])
 def test_a_bad_size_cap_stops_the_run_naming_the_variable(tmp_path: Path, value: str) -> None:
     result = run_cli(

@@ -16,7 +16,7 @@ from search import config
 from search.errors import InputError
 from search.ingest.checks import EMPTY_FILE, checked
 from search.ingest.crawls import read_wacz, read_warc
-from search.ingest.csvfile import read_csv
+from search.ingest.csvfile import OVER_CAP, read_csv
 from search.ingest.decoding import SNIFF_BYTES, check_text_head, decode_bytes, decode_head
 from search.ingest.feeds import read_feed
 from search.ingest.files import (
@@ -172,6 +172,14 @@ def read_stream(path: Path, stream: BinaryIO, limit: int) -> Iterator[Record]:
             yield record
         if empty:
             raise InputError(EMPTY_FILE)
+        return
+    if file_format == "csv" and is_streamable(head):
+        lines = decoded_lines(bounded_lines(stream, limit), limit)
+        rows = (
+            f"{OVER_CAP}{line.message}\n" if isinstance(line, InputError) else f"{line}\n"
+            for _, line in lines
+        )
+        yield from checked(read_csv(path, rows), limit)
         return
     # One text file is one article, so the cap bounds the bytes read; other formats hold many.
     text = decode_bytes(read_whole(stream, limit if file_format == "text" else None))

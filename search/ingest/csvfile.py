@@ -5,21 +5,29 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 
 from search.ingest.fields import record_to_article
 from search.models import Locator, RawArticle, RecordError
 
 DELIMITERS = ",;\t|"
+OVER_CAP = "\ue000over the size cap\ue000"  # private-use marks: no real CSV line starts so
 # Articles can be far longer than csv's default limit of 128 KiB per field.
 FIELD_SIZE_LIMIT = min(sys.maxsize, 2**31 - 1)
 
 
-def read_csv(path: Path, text: str) -> Iterator[RawArticle | RecordError]:
-    """One article per row after the header; a row of the wrong width is reported and skipped."""
+def read_csv(path: Path, text: str | Iterable[str]) -> Iterator[RawArticle | RecordError]:
+    """One article per row after the header; a row of the wrong width is reported and skipped.
+
+    `text` is the whole file, or its lines (each ending in a newline) as a big file is
+    streamed, where a line over the size cap is OVER_CAP followed by the reason.
+    """
     csv.field_size_limit(FIELD_SIZE_LIMIT)
-    reader = csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))
+    lines = iter(io.StringIO(text) if isinstance(text, str) else text)
+    first = next(lines, "")
+    reader = csv.reader(chain([first], lines), delimiter=sniff_delimiter(first))
     try:
         header = [name.strip() for name in next(reader)]
     except (StopIteration, csv.Error) as error:
@@ -41,7 +49,11 @@ def read_csv(path: Path, text: str) -> Iterator[RawArticle | RecordError]:
             continue
         if row:
             record += 1
-            yield row_to_article(header, row, Locator(path=str(path), record=record, line=line))
+            locator = Locator(path=str(path), record=record, line=line)
+            if row[0].startswith(OVER_CAP):  # never read: only its reason was streamed
+                yield RecordError(locator, row[0].removeprefix(OVER_CAP).strip())
+            else:
+                yield row_to_article(header, row, locator)
         line = reader.line_num + 1
 
 
