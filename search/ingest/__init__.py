@@ -19,6 +19,7 @@ from search.ingest.decoding import SNIFF_BYTES, decode_bytes, decode_head
 from search.ingest.jsonfile import read_json, read_jsonl
 from search.ingest.reuters import read_reuters
 from search.ingest.text import read_text
+from search.leads import split_lead
 from search.models import Locator, RawArticle, RecordError
 
 __all__ = ["UNKNOWN_FORMAT", "detect_format", "read_file", "read_paths"]
@@ -82,7 +83,14 @@ def read_directory(directory: Path) -> Iterator[Record]:
 
 
 def read_file(path: Path) -> Iterator[Record]:
-    """The records of one file, its format detected; a file that cannot be read is one error."""
+    """The records of one file, its format detected, each body's byline and dateline taken
+    off into their fields; a file that cannot be read is one error."""
+    for record in read_records(path):
+        yield take_lead(record) if isinstance(record, RawArticle) else record
+
+
+def read_records(path: Path) -> Iterator[Record]:
+    """The records of one file as its format's reader gives them."""
     locator = Locator(path=str(path))
     try:
         data = read_bytes(path)
@@ -102,6 +110,22 @@ def read_file(path: Path) -> Iterator[Record]:
         yield RecordError(locator, "empty file: no articles in it")
         return
     yield from READERS[file_format](path, text)
+
+
+def take_lead(record: RawArticle) -> RawArticle:
+    """The record with the byline and dateline its body starts with moved into their fields.
+
+    What the format tagged explicitly (a feed's author, NITF's dateline) wins over what the
+    body's first line says; the body loses its lead either way, so no snippet starts with it.
+    """
+    lead = split_lead(record.body)
+    if lead.body is record.body:
+        return record
+    record.body = lead.body
+    record.dateline = record.dateline or lead.place
+    record.author = record.author or lead.author
+    record.agency = record.agency or lead.agency
+    return record
 
 
 def read_bytes(path: Path) -> bytes:

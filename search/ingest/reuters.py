@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from search.leads import parse_dateline
 from search.models import Locator, RawArticle, RecordError
 
 RECORD_START = re.compile(r"<REUTERS\b([^>]*)>")
@@ -76,7 +77,8 @@ def parse_record(attributes: str, inner: str, locator: Locator) -> RawArticle | 
         date_text=parts["DATE"][1].strip() if "DATE" in parts else "",
         source_id=attrs["NEWID"].strip(),
         source="Reuters",
-        dateline=unescape(text_parts.get("DATELINE", "")).strip() or None,
+        # "NEW YORK, March 2 - " names the place; the date is the record's, the dash the wire's.
+        dateline=parse_dateline(unescape(text_parts.get("DATELINE", ""))) or None,
         extra=collect_extra(attrs, parts, text_parts),
     )
 
