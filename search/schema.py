@@ -5,13 +5,69 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import LanguageAnalyzer, StemmingAnalyzer
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from search.models import Article, Entities, Locator, Mention, ParsedDate
 
-FACET_FIELDS = {"actor": "actor", "country": "country", "org": "org", "date": "month"}
+# Facet name -> index field. Every facet is counted, filtered and shown the same way.
+FACET_FIELDS = {
+    "actor": "actor",
+    "country": "country",
+    "org": "org",
+    "date": "month",
+    "source": "source",
+    "language": "language",
+}
+TEXT_FIELDS = ("title", "body")
+TITLE_BOOST = 2.0
+# Languages Whoosh has a stemmer for, besides English: their articles' words are indexed
+# in fields of their own (title_fr, body_fr), stemmed and stop-listed as that language.
+STEMMED_LANGUAGES = (
+    "ar",
+    "da",
+    "de",
+    "es",
+    "fi",
+    "fr",
+    "hu",
+    "it",
+    "nl",
+    "no",
+    "pt",
+    "ro",
+    "ru",
+    "sv",
+)
+
+
+def text_fields(language: str | None) -> tuple[str, str]:
+    """The title and body fields that index an article in this language."""
+    if language in STEMMED_LANGUAGES:
+        return f"title_{language}", f"body_{language}"
+    return TEXT_FIELDS
+
+
+def searched_fields(reader: Any) -> list[str]:
+    """The text fields a query looks in: title and body, and each language's that hold words.
+
+    An archive in English alone searches exactly title and body, as before languages.
+    """
+    languages = [name for lang in STEMMED_LANGUAGES for name in text_fields(lang)]
+    return [*TEXT_FIELDS, *(name for name in languages if reader.field_length(name))]
+
+
+def language_fields() -> dict[str, TEXT]:
+    """A title and a body field per stemmed language; the text itself is stored once, in
+    title and body."""
+    fields = {}
+    for language in STEMMED_LANGUAGES:
+        analyzer = LanguageAnalyzer(language)
+        title, body = text_fields(language)
+        fields[title] = TEXT(analyzer=analyzer, field_boost=TITLE_BOOST)
+        fields[body] = TEXT(analyzer=analyzer)
+    return fields
 
 
 def build_schema() -> Schema:
@@ -19,13 +75,17 @@ def build_schema() -> Schema:
     text = StemmingAnalyzer()
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
-        title=TEXT(stored=True, analyzer=text, field_boost=2.0),
+        title=TEXT(stored=True, analyzer=text, field_boost=TITLE_BOOST),
         body=TEXT(stored=True, analyzer=text),
+        **language_fields(),
         # Canonical entity values, exact case; commas separate values so names keep spaces.
         actor=KEYWORD(stored=True, commas=True, lowercase=False, scorable=True),
         country=KEYWORD(stored=True, commas=True, lowercase=False, scorable=True),
         org=KEYWORD(stored=True, commas=True, lowercase=False, scorable=True),
         month=ID(stored=True),
+        # The outlet or feed, and the language code: one value per article, exact.
+        source=ID,
+        language=ID,
         # Columns only, not indexed: dates are filtered and sorted over per-searcher arrays,
         # so range terms (four per 64-bit number) would cost indexing time for nothing.
         dated=COLUMN(NumericColumn("B", default=0)),
@@ -45,12 +105,13 @@ def article_to_document(article: Article, month: str, date_label: str | None) ->
     entities = article.entities
     return {
         "id": article.id,
-        "title": article.title,
-        "body": article.body,
+        **text_values(article),
         "actor": _keywords(entities.actors),
         "country": _keywords(entities.countries),
         "org": _keywords(entities.orgs),
         "month": month,
+        "source": article.source or None,
+        "language": article.language or None,
         # Undated articles get a real value in every sortable column: Whoosh's
         # placeholder for a missing number (2**64-1) overflows when read back.
         "dated": 1 if moment else 0,
@@ -76,6 +137,22 @@ def article_to_document(article: Article, month: str, date_label: str | None) ->
             "orgs": entities.orgs,
             "mentions": [mention.to_row() for mention in entities.mentions],
         },
+    }
+
+
+def text_values(article: Article) -> dict[str, str]:
+    """Title and body in the fields of the article's language, stored in title and body."""
+    title, body = text_fields(article.language)
+    if (title, body) == TEXT_FIELDS:
+        return {"title": article.title, "body": article.body}
+    # Indexed in their language's fields only: English stems of French words find nothing.
+    return {
+        title: article.title,
+        body: article.body,
+        "title": "",
+        "body": "",
+        "_stored_title": article.title,
+        "_stored_body": article.body,
     }
 
 
