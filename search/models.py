@@ -12,6 +12,14 @@ ENTITY_KINDS: tuple[EntityKind, ...] = ("actor", "country", "org")
 FilterKind = Literal["actor", "country", "org", "source", "language"]
 # Facets a search can select or exclude values of: the entities, the outlet, the language.
 FILTER_KINDS: tuple[FilterKind, ...] = (*ENTITY_KINDS, "source", "language")
+# An article has one source and one language: several selected values mean any of them.
+ONE_VALUE_KINDS = frozenset({"source", "language"})
+
+
+def default_operator(kind: str) -> Literal["and", "or"]:
+    """How a facet's selected values combine unless the request says: all, or for a facet
+    with one value per article, any."""
+    return "or" if kind in ONE_VALUE_KINDS else "and"
 
 
 @dataclass(frozen=True)
@@ -150,8 +158,8 @@ class SearchRequest:
     actor_op: Literal["and", "or"] = "and"
     country_op: Literal["and", "or"] = "and"
     org_op: Literal["and", "or"] = "and"
-    source_op: Literal["and", "or"] = "and"
-    language_op: Literal["and", "or"] = "and"
+    source_op: Literal["and", "or"] = "or"
+    language_op: Literal["and", "or"] = "or"
     since: datetime | None = None
     until: datetime | None = None
     sort: Literal["relevance", "newest", "oldest"] = "relevance"

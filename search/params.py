@@ -22,7 +22,7 @@ from whoosh.qparser import MultifieldParser
 from search.config import setting
 from search.dates import parse_date_bound
 from search.errors import BadRequest
-from search.models import FILTER_KINDS, SearchRequest
+from search.models import FILTER_KINDS, SearchRequest, default_operator
 from search.schema import TEXT_FIELDS
 
 SORTS = ("relevance", "newest", "oldest")
@@ -109,9 +109,9 @@ def parse_page(page: str | int | None) -> int:
 
 
 def parse_operator(name: str, value: str | None) -> str:
-    """How a facet's selected values combine: 'and' (the default) or 'or'."""
+    """How a facet's selected values combine: 'and' or 'or' (the facet's default if empty)."""
     if value is None or value.strip() == "":
-        return "and"
+        return default_operator(name.removesuffix("_op"))
     if value.strip().lower() not in COMBINATIONS:
         raise BadRequest(f"unknown value {value!r}; use {name}=and or {name}=or.", name)
     return value.strip().lower()

@@ -12,12 +12,29 @@ from werkzeug.datastructures import MultiDict
 
 from search.config import setting
 from search.dates import format_date
-from search.models import Article, FacetValue, Mention, SearchPage
+from search.language import DEFAULT_LANGUAGE, language_name
+from search.models import (
+    ENTITY_KINDS,
+    ONE_VALUE_KINDS,
+    Article,
+    FacetValue,
+    Mention,
+    SearchPage,
+    default_operator,
+)
 from search.web.arguments import SearchLinks, endpoint_url, entity_url, link, query_string
 from search.web.histogram import histogram_context
 
 FACET_LABELS = {"actor": "People", "country": "Countries", "org": "Organisations"}
-KIND_LABELS = {"actor": "Person", "country": "Country", "org": "Organisation"}
+# The sidebar's facets: the entities, then where and in what language articles appeared.
+FILTER_LABELS = {**FACET_LABELS, "source": "Sources", "language": "Languages"}
+KIND_LABELS = {
+    "actor": "Person",
+    "country": "Country",
+    "org": "Organisation",
+    "source": "Source",
+    "language": "Language",
+}
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest"}
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 MAX_HIT_CHIPS = 6
@@ -47,7 +64,7 @@ def search_context(page: SearchPage | None, args: MultiDict) -> dict[str, Any]:
         return context
     context.update(
         hits=[hit_context(hit) for hit in page.hits],
-        facets=[facet_context(name, page.facets[name], args) for name in FACET_LABELS],
+        facets=[facet_context(name, page.facets[name], args) for name in FILTER_LABELS],
         histogram=histogram_context(page, args),
         sorts=[
             {
@@ -109,7 +126,7 @@ def facet_context(name: str, values: list[FacetValue], args: MultiDict) -> dict[
     links = SearchLinks(args)
     return {
         "name": name,
-        "label": FACET_LABELS[name],
+        "label": FILTER_LABELS[name],
         "values": [facet_row(name, value, args, links) for value in values],
         "operator": operator_switch(name, args),
         "more_url": link(args, endpoint="web.facet_page", kind=name),
@@ -125,18 +142,28 @@ def facet_row(
     selected = value.value in args.getlist(name)
     return {
         "value": value.value,
+        "label": value_label(name, value.value),
         "count": value.count,
         "count_label": f"{value.count:,}",
         "selected": selected,
         "toggle_url": links.link(remove=(pair,)) if selected else links.link(add=(pair,)),
         "exclude_url": links.link(add=((f"not_{name}", value.value),), remove=(pair,)),
-        "entity_url": entity_url(name, value.value),
+        # Only people, countries and organisations have a page of their own.
+        "entity_url": entity_url(name, value.value) if name in ENTITY_KINDS else None,
     }
 
 
+def value_label(name: str, value: str) -> str:
+    """A facet value as a reader reads it: a language's name with its code, else the value."""
+    if name == "language" and language_name(value) != value:
+        return f"{language_name(value)} ({value})"
+    return value
+
+
 def operator_switch(name: str, args: MultiDict) -> list[dict[str, Any]] | None:
-    """'Match all' / 'match any' links for a facet with selected values."""
-    if not args.getlist(name):
+    """'Match all' / 'match any' links for a facet with selected values; none for a facet
+    with one value per article, where only 'any' can match."""
+    if not args.getlist(name) or name in ONE_VALUE_KINDS:
         return None
     key = f"{name}_op"
     current = (args.get(key) or "and").lower()
@@ -154,16 +181,19 @@ def active_filters(args: MultiDict) -> list[dict[str, str]]:
     """A removable chip for every active filter."""
     chips = []
     for kind, label in KIND_LABELS.items():
-        any_of = (args.get(f"{kind}_op") or "").lower() == "or" and len(args.getlist(kind)) > 1
+        combination = (args.get(f"{kind}_op") or default_operator(kind)).lower()
+        any_of = combination == "or" and len(args.getlist(kind)) > 1
         for value in args.getlist(kind):
             prefix = f"{label} (any of)" if any_of else label
+            shown = value_label(kind, value)
             chips.append(
-                {"label": f"{prefix}: {value}", "url": link(args, remove=((kind, value),))}
+                {"label": f"{prefix}: {shown}", "url": link(args, remove=((kind, value),))}
             )
         for value in args.getlist(f"not_{kind}"):
             pair = (f"not_{kind}", value)
+            shown = value_label(kind, value)
             chips.append(
-                {"label": f"Not {label.lower()}: {value}", "url": link(args, remove=(pair,))}
+                {"label": f"Not {label.lower()}: {shown}", "url": link(args, remove=(pair,))}
             )
     for key, label in (("since", "Since"), ("until", "Until")):
         if args.get(key):
@@ -199,6 +229,13 @@ def article_context(article: Article, args: MultiDict) -> dict[str, Any]:
     return {
         "article": article,
         "date": format_date(article.date),
+        "language": language_name(article.language) if article.language else None,
+        # Extraction reads English only: say so rather than show empty lists as a finding.
+        "not_extracted": (
+            language_name(article.language)
+            if article.language not in (None, DEFAULT_LANGUAGE)
+            else None
+        ),
         "paragraphs": paragraphs(article.body, body_mentions, subheadings),
         "entities": entity_table(article.entities.mentions, article),
         "json_url": url_for("web.article_api", article_id=article.id),

@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from search.models import EntityProfile, FacetValue, SearchPage
 from search.web.arguments import SearchLinks, entity_url, link
-from search.web.context import FACET_LABELS, KIND_LABELS, facet_row, hit_context
+from search.web.context import FACET_LABELS, FILTER_LABELS, KIND_LABELS, facet_row, hit_context
 from search.web.histogram import CHART_HEIGHT, CHART_WIDTH, layout
 
 MONTH = re.compile(r"\d{4}-\d{2}")
@@ -82,7 +82,7 @@ def facet_page_context(kind: str, page: SearchPage, args: MultiDict) -> dict[str
     links = SearchLinks(search_args)
     return {
         "kind": kind,
-        "label": FACET_LABELS[kind],
+        "label": FILTER_LABELS[kind],
         "contains": contains,
         "total_values": len(values),
         "rows": [facet_row(kind, value, search_args, links) for value in values[:FACET_PAGE_LIMIT]],

@@ -14,7 +14,7 @@ from search.render import article_to_json, page_to_json
 from search.suggestions import suggest_query
 from search.summaries import profile_entity
 from search.web.arguments import link, request_from_args
-from search.web.context import FACET_LABELS, article_context, search_context, suggestion_link
+from search.web.context import FILTER_LABELS, article_context, search_context, suggestion_link
 from search.web.exports import atom_response, export_response, opensearch_response
 from search.web.profiles import entity_context, facet_page_context
 
@@ -80,8 +80,9 @@ def opensearch() -> Any:
 @blueprint.route("/facet/<kind>")
 def facet_page(kind: str) -> Any:
     """All values of one facet for the current search, with counts and a filter box."""
-    if kind not in FACET_LABELS:
-        raise NotFound(f"There is no facet {kind!r}; use actor, country or org.")
+    if kind not in FILTER_LABELS:
+        names = ", ".join(FILTER_LABELS)
+        raise NotFound(f"There is no facet {kind!r}; use one of {names}.")
     search_request = request_from_args(request.args, 1, page=None)
     page = run_search(search_index(), search_request, facet_size=ALL_VALUES)
     return render_template("facet.html", **facet_page_context(kind, page, request.args))
