@@ -234,3 +234,25 @@ def test_language_tags_become_codes() -> None:
         None,
         None,
     ]
+
+
+def test_an_update_of_the_live_index_keeps_languages_apart(tmp_path: Path) -> None:
+    """A few articles added to a live index go through Whoosh's own writer, not the bulk one."""
+    index_dir, first, second = tmp_path / "index", tmp_path / "first.json", tmp_path / "second.json"
+    first.write_text(json.dumps([{"id": "en", "title": "Grain", "body": ENGLISH}]), "utf-8")
+    second.write_text(json.dumps([{"id": "fr", "title": "Élections", "body": FRENCH}]), "utf-8")
+    runner = CliRunner()
+    for path in (first, second):
+        result = runner.invoke(cli, ["index", str(path), "--index-dir", str(index_dir)])
+        assert result.exit_code == 0, result.output
+    app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
+    try:
+        client = app.test_client()
+        hits = client.get("/api/search", query_string={"q": "élection"}).get_json()["hits"]
+        assert [(hit["id"], hit["language"]) for hit in hits] == [("fr", "fr")]
+        assert client.get("/api/article/fr").get_json()["body"] == FRENCH
+        assert (
+            client.get("/api/search", query_string={"q": "gouvernement"}).get_json()["total"] == 1
+        )
+    finally:
+        app.extensions["search_index"].close()
