@@ -91,8 +91,15 @@ def write_wire(folder: Path) -> Path:
 
 def test_leads_through_the_command_line_and_the_api(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
+    story = tmp_path / "moscow.txt"
+    story.write_text(
+        " date 2021-03-07\nMOSCOW (Reuters) - Talks on grain exports resume on Monday. "
+        "Officials from both sides said so.\n",
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(
-        cli, ["index", str(write_wire(tmp_path)), "--index-dir", str(index_dir), "--workers", "1"]
+        cli,
+        ["index", str(write_wire(tmp_path)), str(story), "--index-dir", str(index_dir)],
     )
     assert result.exit_code == 0, result.output
     app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
@@ -114,6 +121,8 @@ def test_leads_through_the_command_line_and_the_api(tmp_path: Path) -> None:
         assert (plain["author"], plain["dateline"]) == (None, None)
         hits = client.get("/api/search", query_string={"q": "strike"}).get_json()["hits"]
         assert hits[0]["snippet"].startswith("Dock workers")
+        text = client.get("/api/search", query_string={"q": "grain exports"}).get_json()
+        assert text["hits"][0]["title"] == "Talks on grain exports resume on Monday"
         page = client.get("/article/byline").get_data(as_text=True)
         assert "MONTREAL" in page and "Jane Doe" in page
     finally:

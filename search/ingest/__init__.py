@@ -18,7 +18,7 @@ from search.ingest.csvfile import read_csv
 from search.ingest.decoding import SNIFF_BYTES, decode_bytes, decode_head
 from search.ingest.jsonfile import read_json, read_jsonl
 from search.ingest.reuters import read_reuters
-from search.ingest.text import read_text
+from search.ingest.text import read_text, title_from_body
 from search.leads import split_lead
 from search.models import Locator, RawArticle, RecordError
 
@@ -121,6 +121,8 @@ def take_lead(record: RawArticle) -> RawArticle:
     lead = split_lead(record.body)
     if lead.body is record.body:
         return record
+    if record.title == title_from_body(record.body):  # a title read off the lead goes too
+        record.title = title_from_body(lead.body)
     record.body = lead.body
     record.dateline = record.dateline or lead.place
     record.author = record.author or lead.author
