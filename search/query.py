@@ -17,7 +17,7 @@ from search.matching import Matches
 from search.models import Hit, SearchPage, SearchRequest
 from search.params import check_expansions, parse_query
 from search.ranking import ordered_documents, score_documents
-from search.schema import searched_fields, text_fields
+from search.schema import ALL_TEXT_FIELDS, searched_fields, text_fields
 from search.snippets import make_snippet
 
 SNIPPET_CHARS = 240
@@ -123,16 +123,16 @@ def query_words(searcher: Any, text_query: Any) -> dict[str, frozenset[str]]:
     # Query.existing_terms would do, but its loop variable shadows its field argument and
     # drops every field after the first: walk the leaves here.
     reader = searcher.reader()
-    words: dict[str, set[str]] = {name: set() for name in searched_fields(reader)}
+    words: dict[str, set[str]] = {}
     for leaf in text_query.leaves():
         if isinstance(leaf, whoosh_query.MultiTerm):
             terms = leaf.expanded_terms(reader)  # (field, text) pairs
         else:
             terms = leaf.iter_all_terms()
         for name, text in terms:
-            if name in words:
-                schema_field = searcher.schema[name]
-                words[name].add(schema_field.from_bytes(text) if isinstance(text, bytes) else text)
+            if name in ALL_TEXT_FIELDS:
+                word = searcher.schema[name].from_bytes(text) if isinstance(text, bytes) else text
+                words.setdefault(name, set()).add(word)
     return {name: frozenset(found) for name, found in words.items()}
 
 

@@ -49,13 +49,16 @@ def text_fields(language: str | None) -> tuple[str, str]:
     return TEXT_FIELDS
 
 
+LANGUAGE_TEXT_FIELDS = tuple(name for lang in STEMMED_LANGUAGES for name in text_fields(lang))
+ALL_TEXT_FIELDS = frozenset(TEXT_FIELDS + LANGUAGE_TEXT_FIELDS)
+
+
 def searched_fields(reader: Any) -> list[str]:
     """The text fields a query looks in: title and body, and each language's that hold words.
 
     An archive in English alone searches exactly title and body, as before languages.
     """
-    languages = [name for lang in STEMMED_LANGUAGES for name in text_fields(lang)]
-    return [*TEXT_FIELDS, *(name for name in languages if reader.field_length(name))]
+    return [*TEXT_FIELDS, *(name for name in LANGUAGE_TEXT_FIELDS if reader.field_length(name))]
 
 
 def language_fields() -> dict[str, TEXT]:
