@@ -50,6 +50,7 @@ ROLE = re.compile(  # "Associated Press Writer": the agency without the author's
 )
 AGENCY_WORDS = re.compile(r"\b(?:Press|News|Agency|Reuters|Service|Wire|Times|Post|Staff)\b")
 LEADING_SPACE = re.compile(r"\s*")
+BY = re.compile(r"\Aby\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,15 @@ def ends_sentence(body: str, dateline: re.Match[str]) -> bool:
 def clean_place(place: str) -> str:
     """A dateline's place as written, without surrounding space or a trailing comma."""
     return place.strip().rstrip(",").strip()
+
+
+def parse_byline(text: str) -> tuple[str | None, str | None]:
+    """The author and agency of a byline given on its own ("by Jane Doe, Reuters")."""
+    words = " ".join(BY.sub("", text.strip()).split())
+    match = BYLINE.match(f"By {words}")
+    if match:
+        return read_byline(match)
+    return words or None, None
 
 
 def parse_dateline(text: str) -> str:

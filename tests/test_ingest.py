@@ -281,7 +281,8 @@ def test_reuters_fixture_articles_and_malformed_records() -> None:
         ["ec"],
         ["lse"],
     )
-    assert bank.extra["author"] == "by A. Writer, Reuters"
+    assert (bank.author, bank.agency) == ("A. Writer", "Reuters")
+    assert "author" not in bank.extra
 
 
 # Directories, detection, decoding ---------------------------------------------------------------

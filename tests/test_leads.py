@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from search.cli import cli
-from search.leads import parse_dateline, split_lead
+from search.leads import parse_byline, parse_dateline, split_lead
 from search.web import create_app
 
 
@@ -52,6 +52,12 @@ def test_leads_become_fields(body: str, place, author, agency, story: str) -> No
 )
 def test_first_sentences_are_never_cut(body: str) -> None:
     assert split_lead(body).body is body
+
+
+def test_a_byline_on_its_own_gives_author_and_agency() -> None:
+    assert parse_byline("    By Greg McCune, Reuters") == ("Greg McCune", "Reuters")
+    assert parse_byline("by A. Writer") == ("A. Writer", None)
+    assert parse_byline("  ") == (None, None)
 
 
 def test_a_dateline_on_its_own_gives_its_place() -> None:
