@@ -4,7 +4,9 @@
    files (built once into a cache directory, reused later), driven for a fixed time by
    threads sending a realistic mix (words, phrases, prefixes, facet filters, dates, sorts,
    pages, HTML and JSON, article pages); requests/s, p50/p95/p99 and errors, first alone,
-   then while `index --rebuild` runs again and again.
+   then beside issue 13's abuses (bench/hostile.py: thousands of filter values, invented
+   words to respell, ~110 half-header sockets) against the plain run's p99 and server
+   memory, then while `index --rebuild` runs again and again.
 2. Volume: a generated JSON Lines file of a million tiny records (some broken) read with
    every line accounted for, then indexed end to end (`--indexed-lines N` for fewer).
 """
@@ -27,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench.hostile import ABUSERS, SLOW_CLIENTS, MemoryWatch, compare, start_abuse
 from search.config import setting
 from search.ingest import read_paths
 from search.models import RecordError
@@ -41,7 +44,7 @@ SECONDS = 30
 CLIENTS = 4  # the load generator shares the machine's cores with the server
 SERVER_THREADS = 4
 SERVER_WORKERS = 2  # processes: waitress threads share one core's worth of Python work
-WARM_UP_SEED, ALONE_SEED, REBUILD_SEED = 1000, 2000, 3000  # each phase its own requests
+WARM_UP_SEED, ALONE_SEED, REBUILD_SEED, HOSTILE_SEED = 1000, 2000, 3000, 4000  # one per phase
 MILLION = 1_000_000
 INDEXED_LINES = 0  # lines of the volume file to index: all of them
 BROKEN_EVERY = 1_000
@@ -276,22 +279,49 @@ def load_figures(args: argparse.Namespace) -> None:
             f"load: {args.clients} clients, {args.server_workers} server processes of "
             f"{args.server_threads} threads, {args.seconds} s; result cache: {cache_text}"
         )
-        report("search alone", *drive(port, args.seconds, args.clients, mix, ALONE_SEED))
-        stop, rebuilds = threading.Event(), []
-        rebuilder = threading.Thread(
-            target=rebuild_loop, args=(index_dir, files, stop, rebuilds, args.rebuild_nice)
-        )
-        rebuilder.start()
-        tally, wall = drive(port, args.seconds, args.clients, mix, REBUILD_SEED)
-        stop.set()
-        rebuilder.join()
-        priority = f"at nice {args.rebuild_nice}" if args.rebuild_nice else "at normal priority"
-        report(f"with rebuilds {priority} ({sum(rebuilds)} swapped in)", tally, wall)
+        with MemoryWatch(server.pid) as plain_memory:
+            alone = drive(port, args.seconds, args.clients, mix, ALONE_SEED)
+        report("search alone", *alone)
+        if not args.skip_hostile:
+            hostile_figures(port, server.pid, args, mix, alone[0], plain_memory.peak_mb)
+        if not args.skip_rebuilds:
+            rebuild_figures(port, index_dir, files, args, mix)
     finally:
         server.terminate()
         server.wait()
     errors = SERVER_LOG.read_text(errors="replace").count("Traceback")
     print(f"server: {errors} logged errors (log: {SERVER_LOG})")
+
+
+def rebuild_figures(
+    port: int, index_dir: Path, files: list[str], args: argparse.Namespace, mix: tuple
+) -> None:
+    """The normal load while `index --rebuild` runs again and again."""
+    stop, rebuilds = threading.Event(), []
+    rebuilder = threading.Thread(
+        target=rebuild_loop, args=(index_dir, files, stop, rebuilds, args.rebuild_nice)
+    )
+    rebuilder.start()
+    tally, wall = drive(port, args.seconds, args.clients, mix, REBUILD_SEED)
+    stop.set()
+    rebuilder.join()
+    priority = f"at nice {args.rebuild_nice}" if args.rebuild_nice else "at normal priority"
+    report(f"with rebuilds {priority} ({sum(rebuilds)} swapped in)", tally, wall)
+
+
+def hostile_figures(
+    port: int, pid: int, args: argparse.Namespace, mix: tuple, plain: Tally, plain_mb: float
+) -> None:
+    """The normal load again, beside issue 13's abuses (bench/hostile.py)."""
+    abuser, statuses = start_abuse(port, args.seconds + 2)
+    time.sleep(2)  # the slow sockets are open and the first abusive requests sent
+    with MemoryWatch(pid) as memory:
+        tally, wall = drive(port, args.seconds, args.clients, mix, HOSTILE_SEED)
+    abuser.join()
+    report(f"beside abuse ({SLOW_CLIENTS} half-header sockets, {ABUSERS} abusers)", tally, wall)
+    print(f"  abusive requests answered: {dict(sorted(statuses.items()))}")
+    p99, plain_p99 = (percentile(t.latencies, 0.99) * 1000 for t in (tally, plain))
+    print("  " + compare(plain_p99, p99, len(tally.errors), plain_mb, memory.peak_mb))
 
 
 def free_port() -> int:
@@ -374,6 +404,8 @@ def main() -> None:
     parser.add_argument("--indexed-lines", type=int, default=INDEXED_LINES, help="0: all")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-volume", action="store_true")
+    parser.add_argument("--skip-hostile", action="store_true", help="no abuse phase")
+    parser.add_argument("--skip-rebuilds", action="store_true", help="no rebuild phase")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; uptime: {uptime()}")
     if not args.skip_load:

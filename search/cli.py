@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -11,15 +10,23 @@ from typing import Any
 import click
 
 from search import config
-from search.errors import NewsarchiveError
+from search.errors import NewsarchiveError, SettingError
+from search.layout import check_index_dir
 from search.render import EXPORT_FORMATS
-from search.terminal import EMPTY_ARCHIVE, ProgressBar, print_page, summary_line
+from search.terminal import (
+    EMPTY_ARCHIVE,
+    ProgressBar,
+    json_text,
+    print_page,
+    printable,
+    summary_line,
+)
 
 INDEX_DIR_OPTION = click.option(
     "--index-dir",
-    type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Index directory [default: $NEWSARCHIVE_INDEX_DIR or index_data/].",
+    help="Index directory, made if missing (its parent must exist)"
+    " [default: $NEWSARCHIVE_INDEX_DIR or index_data/].",
 )
 
 
@@ -40,7 +47,22 @@ class NewsarchiveGroup(click.Group):
         try:
             return super().invoke(ctx)
         except NewsarchiveError as error:
-            raise click.ClickException(command_line_message(error)) from None
+            raise click.ClickException(printable(command_line_message(error))) from None
+
+
+def chosen_index_dir(option: str | None, *, writing: bool = False) -> Path:
+    """The index directory the user chose, checked: a mistake is one line saying what to do."""
+    if option == "":
+        raise SettingError("--index-dir is empty: give a directory, or leave it out (index_data/)")
+    if option:
+        name = "--index-dir"
+    elif config.setting("index_dir") != config.BY_NAME["index_dir"].default:
+        name = config.BY_NAME["index_dir"].environment_variable
+    else:
+        name = "the index directory"
+    path = config.index_dir(option)
+    check_index_dir(path, name, writing=writing)
+    return path
 
 
 def command_line_message(error: NewsarchiveError) -> str:
@@ -70,12 +92,12 @@ def cli() -> None:
     help="Entity-extraction processes [default: number of CPU cores].",
 )
 def index(
-    paths: tuple[Path, ...], index_dir: Path | None, rebuild: bool, workers: int | None
+    paths: tuple[Path, ...], index_dir: str | None, rebuild: bool, workers: int | None
 ) -> None:
     """Index the articles in PATH... (files or directories, recursively)."""
+    target = chosen_index_dir(index_dir, writing=True)  # before the slow imports
     from search.indexer import index_paths
 
-    target = config.index_dir(index_dir)
     bar = ProgressBar() if sys.stderr.isatty() else None
     report = index_paths(
         paths, target, rebuild=rebuild, workers=workers or os.cpu_count() or 1, progress=bar
@@ -83,9 +105,9 @@ def index(
     if bar:
         bar.clear()
     for problem in report.failures:
-        click.echo(f"failed: {problem}", err=True)
+        click.echo(f"failed: {printable(str(problem))}", err=True)
     for note in report.warnings:
-        click.echo(f"note: {note}", err=True)
+        click.echo(f"note: {printable(str(note))}", err=True)
     click.echo(summary_line(report, rebuild))
 
 
@@ -124,7 +146,7 @@ def filter_options(command: Any) -> Any:
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/search.")
 @INDEX_DIR_OPTION
 def search_command(
-    query: str, limit: int, page: int, as_json: bool, index_dir: Path | None, **filters: Any
+    query: str, limit: int, page: int, as_json: bool, index_dir: str | None, **filters: Any
 ) -> None:
     """Search the index for QUERY (Whoosh syntax; empty lists everything, newest first)."""
     from search.live_index import SearchIndex
@@ -133,11 +155,11 @@ def search_command(
     from search.render import page_to_json
 
     request = make_search_request(query, page=page, per_page=limit, **filters)
-    search_index = SearchIndex(config.index_dir(index_dir))
+    search_index = SearchIndex(chosen_index_dir(index_dir))
     try:
         result = run_search(search_index, request, config.setting("facet_size"))
         if as_json:
-            click.echo(json.dumps(page_to_json(result), ensure_ascii=False, indent=2))
+            click.echo(json_text(page_to_json(result)))
         else:
             print_page(result)
     finally:
@@ -158,7 +180,7 @@ def search_command(
 )
 @INDEX_DIR_OPTION
 def export(
-    query: str, export_format: str, output: Path | None, index_dir: Path | None, **filters: Any
+    query: str, export_format: str, output: Path | None, index_dir: str | None, **filters: Any
 ) -> None:
     """Write every article matching QUERY, in the search's order, as CSV or JSON Lines."""
     from search.live_index import SearchIndex
@@ -167,7 +189,7 @@ def export(
     from search.render import export_pieces
 
     request = make_search_request(query, **filters)
-    search_index = SearchIndex(config.index_dir(index_dir))
+    search_index = SearchIndex(chosen_index_dir(index_dir))
     try:
         total, hits = export_hits(search_index, request)
         with click.open_file(str(output or "-"), "w", encoding="utf-8") as stream:
@@ -176,7 +198,7 @@ def export(
     finally:
         search_index.close()
     if output:
-        click.echo(f"Exported {total:,} articles to {output}.", err=True)
+        click.echo(f"Exported {total:,} articles to {printable(str(output))}.", err=True)
 
 
 @cli.command()
@@ -199,11 +221,11 @@ def export(
     callback=lambda ctx, _, wanted: print_settings(ctx) if wanted else None,
     help="Show the NEWSARCHIVE_* settings with their defaults and exit.",
 )
-def serve(host: str, port: int, threads: int, workers: int, index_dir: Path | None) -> None:
+def serve(host: str, port: int, threads: int, workers: int, index_dir: str | None) -> None:
     """Serve the web UI and JSON API with a production WSGI server (waitress)."""
-    from search.web.serving import serve_app
+    from search.web.serving import bound_url, serve_app
 
-    app = serving_app(config.index_dir(index_dir))
+    app = serving_app(chosen_index_dir(index_dir), bound_url(host, port))
     processes = f", {workers} worker processes" if workers > 1 else ""
     click.echo(f"Serving newsarchive on http://{host}:{port}/{processes}  (Ctrl+C to stop)")
     serve_app(app, host, port, threads, workers)
@@ -215,36 +237,38 @@ def print_settings(ctx: click.Context) -> None:
     ctx.exit()
 
 
-def serving_app(index_dir: Path) -> Any:
-    """The app `serve` runs: never in debug mode, whatever FLASK_DEBUG says."""
+def serving_app(index_dir: Path, address: str = "") -> Any:
+    """The app `serve` runs: never in debug mode, whatever FLASK_DEBUG says; its absolute
+    links under NEWSARCHIVE_BASE_URL, else under the `address` it listens on."""
     from search.web import create_app
 
-    return create_app({"INDEX_DIR": str(index_dir), "DEBUG": False})
+    base_url = config.setting("base_url") or address
+    return create_app({"INDEX_DIR": str(index_dir), "DEBUG": False, "BASE_URL": base_url})
 
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @INDEX_DIR_OPTION
-def stats(as_json: bool, index_dir: Path | None) -> None:
+def stats(as_json: bool, index_dir: str | None) -> None:
     """Article count, date range, undated count; the top actors, countries, orgs, sources
     and languages."""
     from search.live_index import SearchIndex
     from search.summaries import collect_stats
 
-    search_index = SearchIndex(config.index_dir(index_dir))
+    search_index = SearchIndex(chosen_index_dir(index_dir))
     try:
         numbers = collect_stats(search_index)
     finally:
         search_index.close()
     if as_json:
-        click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
+        click.echo(json_text(numbers))
         return
     if numbers["articles"] == 0:
         click.echo(EMPTY_ARCHIVE, err=True)
     click.echo(f"articles: {numbers['articles']:,}  ({numbers['undated']:,} undated)")
     click.echo(f"dates:    {numbers['first_date'] or '-'} to {numbers['last_date'] or '-'}")
     for key in ("actors", "countries", "orgs", "sources", "languages"):
-        top = ", ".join(f"{v['value']} ({v['count']})" for v in numbers[key])
+        top = printable(", ".join(f"{v['value']} ({v['count']})" for v in numbers[key]))
         click.echo(f"{key + ':':<11}{top or '-'}")
 
 
@@ -253,5 +277,5 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="newsarchive")
     except Exception as error:  # the last line of defence: click handles the expected ones
-        click.echo(f"Error: unexpected {type(error).__name__}: {error}", err=True)
+        click.echo(f"Error: unexpected {type(error).__name__}: {printable(str(error))}", err=True)
         sys.exit(2)

@@ -40,6 +40,7 @@ ZONE_HOURS = {
 }  # fmt: skip
 # Two defaults that differ in every field: a field dateutil did not find keeps its default,
 # so comparing the two parses tells which fields the text really holds.
+DEFAULT_EXAMPLE = datetime(2022, 11, 9)  # examples of dates where no archive offers its own
 DEFAULT_A = datetime(2001, 1, 1, 0, 0, 0)
 DEFAULT_B = datetime(2002, 2, 2, 1, 1, 1)
 
@@ -77,13 +78,20 @@ def parse_date(text: str, *, now: datetime | None = None) -> ParsedDate:
     return ParsedDate(reading.moment, reading.precision, reading.note)
 
 
-def read_date(text: str) -> Reading | None:
-    """Strict fast formats first, then dateutil, then a clear date followed by garbage."""
+def read_date(text: str, *, day_first: bool = False) -> Reading | None:
+    """Strict fast formats first, then dateutil, then a clear date followed by garbage.
+
+    `day_first` reads an ambiguous numeric date (10/03/1987) as 10 March, not 3 October.
+    """
     text = text.strip()
     if not text or len(text) > MAX_DATE_LENGTH:
         return None
     try:
-        return read_fast(text) or read_with_dateutil(text) or read_date_prefix(text)
+        return (
+            read_fast(text)
+            or read_with_dateutil(text, day_first=day_first)
+            or read_date_prefix(text)
+        )
     except OverflowError:  # e.g. year 1 with a positive offset falls off datetime's range
         return None
 
@@ -118,13 +126,13 @@ def read_reuters(match: re.Match[str]) -> Reading | None:
     return Reading(moment, "time")
 
 
-def read_with_dateutil(text: str) -> Reading | None:
+def read_with_dateutil(text: str, *, day_first: bool = False) -> Reading | None:
     """dateutil, with the fields the text lacks detected instead of filled in from today."""
     if DIGITS.fullmatch(text) and len(text) not in (4, 8, 14):
         return None  # a bare 2- or 6-digit number is not a year or a date we can trust
     if not FOUR_DIGITS.search(text):
         return None  # no 4-digit year: dateutil would make "1 2 3" into 2003-01-02
-    dayfirst = bool(DOTTED_DAY_FIRST.match(text))
+    dayfirst = day_first or bool(DOTTED_DAY_FIRST.match(text))
     try:
         try:
             return reading_from(*parse_twice(text, dayfirst=dayfirst, ignoretz=False))
@@ -201,12 +209,18 @@ def shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def parse_date_bound(text: str, *, upper: bool) -> datetime:
-    """The start (or, if upper, the last microsecond) of the period a since/until value names."""
-    reading = read_date(text)
+def parse_date_bound(
+    text: str, *, upper: bool, day_first: bool = False, example: datetime | None = None
+) -> datetime:
+    """The start (or, if upper, the last microsecond) of the period a since/until value names.
+
+    An unreadable value is a BadRequest whose examples are written from `example` (a
+    date of the archive, so that a 1987 archive is not offered 2022 dates).
+    """
+    reading = read_date(text, day_first=day_first)
     if reading is None:
         raise BadRequest(
-            f"Cannot read '{shorten(text.strip())}' as a date; try 2022-11-09, Nov 2022 or 2022."
+            f"Cannot read '{shorten(text.strip())}' as a date; try {date_examples(example)}."
         )
     start = reading.moment
     if not upper or reading.precision == "time":
@@ -239,3 +253,20 @@ def month_key(parsed: ParsedDate) -> str:
     if parsed.value is None:
         return "undated"
     return f"{parsed.value:%Y}" if parsed.precision == "year" else f"{parsed.value:%Y-%m}"
+
+
+def date_examples(example: datetime | None) -> str:
+    """Three ways to write a date, a day, a month and a year: '1987-10-19, Oct 1987 or 1987'."""
+    moment = example or DEFAULT_EXAMPLE
+    return f"{moment:%Y-%m-%d}, {moment:%b %Y} or {moment:%Y}"
+
+
+def describe_reading(reading: Reading) -> str:
+    """How a date was read, at its precision, for people: '3 Oct 1987', 'Oct 1987', '1987'."""
+    moment = reading.moment
+    if reading.precision == "year":
+        return f"{moment:%Y}"
+    if reading.precision == "month":
+        return f"{moment:%b %Y}"
+    day = f"{moment.day} {moment:%b %Y}"
+    return f"{day} {moment:%H:%M} UTC" if reading.precision == "time" else day

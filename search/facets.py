@@ -154,6 +154,12 @@ def spans_one_month(request: SearchRequest) -> bool:
     return (since.year, since.month) == (until.year, until.month)
 
 
+def dated_in_one_month(months: list[FacetValue]) -> bool:
+    """True when every dated match falls in one month: the histogram then shows its days."""
+    dated = [value.value for value in months if value.value != UNDATED]
+    return len(dated) == 1 and len(dated[0]) == 7  # YYYY-MM, not a year-only date
+
+
 def count_days(searcher: Any, arrays: ArchiveArrays, matched: np.ndarray) -> list[FacetValue]:
     """Matched articles per day (YYYY-MM-DD), only those whose day is known, in time order."""
     candidates = np.flatnonzero(matched & arrays.dated)

@@ -68,7 +68,8 @@ def hash_content(record: RawArticle) -> str:
 
 def digest(text: str, length: int = 16) -> str:
     """The first `length` hex digits of the text's SHA-1."""
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
+    # surrogatepass: a lone surrogate (from a JSON escape or a file name) hashes as its bytes.
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:length]
 
 
 class RunIds:
@@ -99,7 +100,8 @@ class RunIds:
     def file_of(self, path: str) -> str:
         """The absolute path of a record's file, the key it is remembered by."""
         if path not in self._files:
-            self._files[path] = str(Path(path).resolve())
+            # realpath, not Path.resolve: a link loop must not raise (it is reported instead).
+            self._files[path] = os.path.realpath(path)
         return self._files[path]
 
 

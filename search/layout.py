@@ -5,13 +5,14 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import stat
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from search.errors import IndexBusy
+from search.errors import IndexBusy, SettingError
 
 CURRENT = "current"
 GENERATIONS = "generations"
@@ -94,6 +95,57 @@ def writer_lock(index_dir: Path) -> Iterator[None]:
     finally:
         with _HELD_LOCK:
             _HELD.discard(key)
+
+
+def check_index_dir(index_dir: Path, name: str, *, writing: bool) -> None:
+    """SettingError, saying what to do, unless the path can hold an index (made if writing).
+
+    Only the last level is created: a missing parent is more likely a typo than a wish
+    for a tree of new directories.
+    """
+    try:
+        mode = index_dir.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:  # ENOTDIR: a file on the way; ELOOP, EACCES: say so
+        reason = f"{_obstacle(index_dir) or error.strerror}; give a path inside a directory"
+        raise _bad_place(index_dir, name, reason) from None
+    if mode is not None and not stat.S_ISDIR(mode):
+        reason = f"it is {_kind(mode)}, not a directory; give a directory for the index"
+        raise _bad_place(index_dir, name, reason)
+    if writing:
+        _make_writable(index_dir, name, exists=mode is not None)
+
+
+def _make_writable(index_dir: Path, name: str, *, exists: bool) -> None:
+    parent = index_dir.absolute().parent
+    if not exists and not parent.is_dir():
+        reason = f"its parent {parent} does not exist; create it first (only one level is made)"
+        raise _bad_place(index_dir, name, reason)
+    try:
+        index_dir.mkdir(exist_ok=True)
+        with open(index_dir / LOCK, "a"):  # the file the writer locks: written to anyway
+            pass
+    except OSError as error:
+        reason = f"cannot write there ({error.strerror}); choose a directory you can write to"
+        raise _bad_place(index_dir, name, reason) from None
+
+
+def _obstacle(index_dir: Path) -> str | None:
+    """Why a path cannot be a directory: an ancestor that is a file, if there is one."""
+    for ancestor in index_dir.absolute().parents:
+        if ancestor.exists() and not ancestor.is_dir():
+            return f"{ancestor} is {_kind(ancestor.stat().st_mode)}, not a directory"
+    return None
+
+
+def _kind(mode: int) -> str:
+    kinds = {stat.S_IFREG: "a file", stat.S_IFCHR: "a character device", stat.S_IFIFO: "a FIFO"}
+    return kinds.get(stat.S_IFMT(mode), "a special file")
+
+
+def _bad_place(index_dir: Path, name: str, reason: str) -> SettingError:
+    return SettingError(f"{name} {index_dir}: {reason}")
 
 
 def _busy(index_dir: Path) -> IndexBusy:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -22,6 +23,19 @@ def default_operator(kind: str) -> Literal["and", "or"]:
     return "or" if kind in ONE_VALUE_KINDS else "and"
 
 
+# A lone surrogate (a file name's undecodable byte, JSON's "\ud800") cannot be encoded as
+# UTF-8: left in text, it fails every page, export and feed that shows it.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """The text with each lone surrogate replaced by U+FFFD, as bad bytes are shown."""
+    # isascii() is free (CPython flags ASCII strings), and ASCII holds no surrogate.
+    if text.isascii() or not SURROGATE.search(text):
+        return text
+    return SURROGATE.sub("\ufffd", text)
+
+
 @dataclass(frozen=True)
 class Locator:
     """Where a record came from: a file and a record number or line within it."""
@@ -37,6 +51,11 @@ class Locator:
         if self.line is not None:
             parts.append(f"line {self.line}")
         return ", ".join(parts)
+
+    @property
+    def shown_path(self) -> str:
+        """The path as text that can be written anywhere: undecodable bytes as U+FFFD."""
+        return without_surrogates(self.path)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from typing import Any
 from whoosh import query as whoosh_query
 from whoosh.qparser import MultifieldParser
 
-from search.config import setting
+from search.config import day_first, setting
 from search.dates import parse_date_bound
 from search.errors import BadRequest
 from search.models import FILTER_KINDS, SearchRequest, default_operator
@@ -27,7 +27,6 @@ from search.schema import TEXT_FIELDS
 
 SORTS = ("relevance", "newest", "oldest")
 COMBINATIONS = ("and", "or")
-MAX_VALUES = 20
 MAX_QUERY_TERMS = 40
 MAX_WILDCARD_TERMS = 4
 MIN_WILDCARD_PREFIX = 2  # literal characters before the first * or ?
@@ -42,7 +41,10 @@ PHRASE = re.compile(r'"[^"]*"')
 WILDCARD = re.compile(r"[*?]")
 FUZZY = re.compile(r"(?<=[\w*?])~(\d*)")
 RANGE = re.compile(r"[\[{][^\]}]*\bTO\b")
-FIELD_PREFIX = re.compile(r"(?<![\w.])([A-Za-z_]\w*):")
+# Whoosh reads a field name wherever a word ends in ':' ('x.id:1' searches id), so do we.
+FIELD_PREFIX = re.compile(r"(?<!\w)([A-Za-z_]\w*):")
+ASCII_NUMBER = re.compile(r"[0-9]{1,9}")
+ECHO_CHARS = 100  # of a refused value, repeated in its error message
 
 
 # URL and keyword parameters of the facet filters: values to select or exclude, and how
@@ -59,12 +61,15 @@ def make_search_request(
     sort: str | None = None,
     page: str | int | None = None,
     per_page: int | None = None,
+    date_example: datetime | None = None,
     **filters: Any,
 ) -> SearchRequest:
     """A SearchRequest from raw values; raises BadRequest saying what to change.
 
     `filters` holds each facet's selected and excluded values (`country=["Kenya"]`,
     `not_language=["fr"]`) and operators (`actor_op="or"`), named as in the URL.
+    `date_example`, a date of the archive, is what an unreadable since or until is
+    offered as examples.
     """
     unknown = set(filters) - set(LIST_PARAMETERS) - set(OPERATOR_PARAMETERS)
     if unknown:
@@ -81,8 +86,8 @@ def make_search_request(
     request = SearchRequest(
         query=query,
         **chosen,
-        since=parse_bound("since", since, upper=False),
-        until=parse_bound("until", until, upper=True),
+        since=parse_bound("since", since, upper=False, example=date_example),
+        until=parse_bound("until", until, upper=True, example=date_example),
         sort=sort,  # type: ignore[arg-type]
         page=parse_page(page),
         per_page=per_page or setting("per_page"),
@@ -95,14 +100,15 @@ def parse_page(page: str | int | None) -> int:
     """A page number from 1 to the deepest page allowed."""
     if page is None or page == "":
         return 1
-    try:
-        number = int(page)
-    except ValueError:
-        raise BadRequest(f"{page!r} is not a number; use page=1, 2, …", "page") from None
+    text = str(page).strip()
+    # int() also reads '١' (Arabic-Indic) and '1_0': a page number is ASCII digits only.
+    if not ASCII_NUMBER.fullmatch(text):
+        raise BadRequest(f"{echo(text)!r} is not a number; use page=1, 2, …", "page")
+    number = int(text)
     if not 1 <= number <= setting("max_page"):
         raise BadRequest(
-            f"{number} is out of range; use a page from 1 to {setting('max_page')}, "
-            "or narrow the search.",
+            f"{number} is out of range; use a page from 1 to {setting('max_page')}, narrow "
+            "the search, or export it (CSV or JSON Lines hold every match).",
             "page",
         )
     return number
@@ -118,18 +124,25 @@ def parse_operator(name: str, value: str | None) -> str:
 
 
 def _values(name: str, values: Sequence[str]) -> list[str]:
-    cleaned = list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
-    if len(cleaned) > MAX_VALUES:
-        raise BadRequest(f"too many values ({len(cleaned)}); use at most {MAX_VALUES}.", name)
-    return cleaned
+    most = setting("max_facet_values")
+    if len(values) > most:  # counted before merging: repeats cost as much to read
+        raise BadRequest(f"too many values ({len(values)}); use at most {most}.", name)
+    return list(dict.fromkeys(v.strip() for v in values if v and v.strip()))
 
 
-def parse_bound(name: str, value: str | None, *, upper: bool) -> datetime | None:
+def echo(text: str) -> str:
+    """A user's value as an error message repeats it: its start, when it is long."""
+    return text if len(text) <= ECHO_CHARS else text[:ECHO_CHARS] + "…"
+
+
+def parse_bound(
+    name: str, value: str | None, *, upper: bool, example: datetime | None = None
+) -> datetime | None:
     """The `since` or `until` moment a value stands for; None when it is empty."""
     if not value or not value.strip():
         return None
     try:
-        return parse_date_bound(value, upper=upper)
+        return parse_date_bound(value, upper=upper, day_first=day_first(), example=example)
     except BadRequest as error:
         raise BadRequest(error.message, name) from None
 
@@ -192,7 +205,9 @@ def check_syntax(text: str) -> None:
         )
     words = text.split()
     if words[-1] in ("AND", "OR", "NOT") or words[0] in ("AND", "OR"):
-        raise bad_query(f"The query starts or ends with an operator in {text!r}; add a word to it.")
+        raise bad_query(
+            f"The query starts or ends with an operator in {echo(text)!r}; add a word to it."
+        )
     check_operator_pairs(PHRASE.sub(" x ", text).split())
 
 
@@ -250,9 +265,25 @@ def parse_query(text: str, schema: Any, fields: Sequence[str] = TEXT_FIELDS) -> 
     check_query_text(text)
     parser = MultifieldParser(list(fields), schema)
     try:
-        return parser.parse(text)
-    except Exception as error:  # Whoosh raises assorted types for odd input
-        raise bad_query(f"Cannot understand the query {text!r}: {error}") from None
+        parsed = parser.parse(text)
+    except Exception:  # Whoosh raises assorted types for odd input; its words are internal
+        raise bad_query(
+            f"Cannot understand the query {echo(text)!r}; check its brackets, quotes and "
+            "AND/OR/NOT."
+        ) from None
+    check_parsed_fields(parsed)
+    return parsed
+
+
+def check_parsed_fields(parsed: whoosh_query.Query) -> None:
+    """However the text spelt it, the parsed query searches no internal field."""
+    for leaf in parsed.leaves():
+        name = getattr(leaf, "fieldname", None)
+        if name in INTERNAL_FIELDS:
+            raise bad_query(
+                f"The field {name!r} cannot be searched; use title: or body:, "
+                "or the actor, country and org filters."
+            )
 
 
 def check_expansions(text_query: Any, reader: Any) -> None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterator
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from html import escape
 from typing import Any
 
 import numpy as np
 from whoosh import query as whoosh_query
 
-from search.facets import count_days, count_facets, spans_one_month
+from search.facets import count_days, count_facets, dated_in_one_month, spans_one_month
 from search.live_index import IndexView, SearchIndex
 from search.matching import Matches
 from search.models import Hit, SearchPage, SearchRequest
@@ -62,7 +62,8 @@ def search_version(view: IndexView, request: SearchRequest, facet_size: int) -> 
         make_hit(fields, snippet) for fields, snippet in with_snippets(view, text_query, documents)
     ]
     facets = count_facets(arrays.columns, matched, facet_size)
-    days = count_days(searcher, arrays, matched) if spans_one_month(request) else []
+    one_month = spans_one_month(request) or dated_in_one_month(facets["date"])
+    days = count_days(searcher, arrays, matched) if one_month else []
     return SearchPage(request, total, hits, facets, searcher.doc_count(), days)
 
 
@@ -72,6 +73,20 @@ def match_request(view: IndexView, request: SearchRequest) -> tuple[Any, Matches
     text_query = parse_query(request.query, view.searcher.schema, searched_fields(reader))
     check_expansions(text_query, reader)
     return text_query, score_documents(view.searcher, view.arrays, text_query, request)
+
+
+def counts_without_own_filter(
+    index: SearchIndex, request: SearchRequest, kind: str
+) -> dict[str, int]:
+    """Per value of one facet, the articles that match the request without that facet's values.
+
+    In "any" mode, clicking an unselected value gives the matches plus those of its
+    articles that carry none of the selected values: these counts tell how many.
+    """
+    view = index.view()
+    loosened: dict[str, Any] = {kind: []}
+    _, found = match_request(view, replace(request, **loosened))
+    return view.arrays.columns[kind].count(found.mask)
 
 
 def export_hits(index: SearchIndex, request: SearchRequest) -> tuple[int, Iterator[Hit]]:
@@ -172,4 +187,4 @@ def _lead(body: str) -> str:
     text = " ".join(body.split())
     if len(text) <= SNIPPET_CHARS:
         return text
-    return text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+    return text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"

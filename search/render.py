@@ -9,10 +9,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from html import unescape
+from pathlib import PurePath
 from typing import Any
 
 from search.dates import format_date
-from search.models import Article, Hit, SearchPage
+from search.models import Article, Hit, Locator, SearchPage
 
 EXPORT_FORMATS = ("csv", "jsonl")
 CSV_COLUMNS = (
@@ -86,9 +87,27 @@ def article_to_json(article: Article) -> dict[str, Any]:
         "orgs": article.entities.orgs,
         "mentions": [asdict(m) for m in article.entities.mentions],
         "body": article.body,
-        "located_at": str(article.locator),
+        "located_at": public_location(article.locator),
         "extra": article.extra,
     }
+
+
+def public_location(locator: Locator) -> str:
+    """Where an article was read, as a reader may see it: never the server's absolute path.
+
+    A relative path is shown as the indexer was given it (`samples/text/a.txt`), without
+    steps up (`..`); an absolute one as the file's name alone: the index does not keep the
+    folder it was given, and the server's layout is nobody's business.
+    """
+    path = PurePath(locator.path)
+    if path.is_absolute() or path.anchor:
+        parts: tuple[str, ...] = (path.name,)
+    else:
+        parts = path.parts
+        while ".." in parts:
+            parts = parts[parts.index("..") + 1 :]
+    shown = Locator(str(PurePath(*parts)) if parts else path.name, locator.record, locator.line)
+    return str(shown)
 
 
 def export_pieces(hits: Iterable[Hit], export_format: str) -> Iterator[str]:

@@ -133,7 +133,8 @@ def article_to_document(article: Article, month: str, date_label: str | None) ->
             "agency": article.agency,
             "language": article.language,
             "labels": article.labels,
-            "locator": [article.locator.path, article.locator.record, article.locator.line],
+            # The path as shown: a name that is not UTF-8 must not break the pages showing it.
+            "locator": [article.locator.shown_path, article.locator.record, article.locator.line],
             "extra": article.extra,
             "actors": entities.actors,
             "countries": entities.countries,

@@ -16,7 +16,9 @@ from search.bounded import BoundedCache
 
 SURROUND_CHARS = 60  # context kept either side of a marked word
 MAX_MARKS = 12  # marks looked for per field; the snippet shows the first ones
-SEPARATOR = " … "
+ELLIPSIS = "…"
+SEPARATOR = f" {ELLIPSIS} "  # between fragments: "…a … b…"
+SPACE = re.compile(r"\s+")
 STEMMED_WORDS = 50_000  # words whose stems are remembered: a few MB
 Analyzer = Callable[[str], Iterable[object]]  # tokens with a .text, or the stems themselves
 
@@ -72,14 +74,29 @@ def group_spans(spans: list[tuple[int, int]], text_length: int) -> list[list[tup
     return groups
 
 
-def format_fragment(text: str, spans: list[tuple[int, int]], max_chars: int) -> str:
-    """One fragment: the spans in <mark>, their context escaped, cut at word boundaries."""
+def fragment_bounds(text: str, spans: list[tuple[int, int]], max_chars: int) -> tuple[int, int]:
+    """Where a fragment around the spans starts and ends: at word boundaries, never mid-word.
+
+    The context either side is cut at the last whole word that fits; where a single word
+    runs past the limit, the fragment starts or ends with the marked word itself.
+    """
     start = max(0, spans[0][0] - SURROUND_CHARS)
     end = min(len(text), max(spans[-1][1] + SURROUND_CHARS, start + 1), start + max_chars)
-    if start > 0 and " " in text[start : spans[0][0]]:
-        start = text.index(" ", start, spans[0][0]) + 1
-    if end < len(text) and " " in text[spans[-1][1] : end]:
-        end = text.rindex(" ", spans[-1][1], end)
+    if start > 0 and not text[start - 1].isspace():
+        space = SPACE.search(text, start, spans[0][0])
+        start = space.end() if space else spans[0][0]
+    if end < len(text) and not text[end].isspace():
+        last_space = max(
+            (match.start() for match in SPACE.finditer(text, spans[-1][1], end)),
+            default=None,
+        )
+        end = last_space if last_space is not None else spans[-1][1]
+    return start, max(end, start)
+
+
+def format_fragment(text: str, spans: list[tuple[int, int]], max_chars: int) -> str:
+    """One fragment: the spans in <mark>, their context escaped, '…' where the text goes on."""
+    start, end = fragment_bounds(text, spans, max_chars)
     parts, position = [], start
     for span_start, span_end in spans:
         if span_end > end:
@@ -88,7 +105,10 @@ def format_fragment(text: str, spans: list[tuple[int, int]], max_chars: int) -> 
         parts.append(f"<mark>{escape(text[span_start:span_end], quote=False)}</mark>")
         position = span_end
     parts.append(escape(text[position:end], quote=False))
-    return " ".join("".join(parts).split())
+    fragment = " ".join("".join(parts).split())
+    before = ELLIPSIS if text[:start].strip() else ""
+    after = ELLIPSIS if text[end:].strip() else ""
+    return f"{before}{fragment}{after}"
 
 
 def make_snippet(
@@ -101,4 +121,6 @@ def make_snippet(
     if not spans:
         return ""
     groups = group_spans(spans, len(text))[:fragments]
-    return SEPARATOR.join(format_fragment(text, group, max_chars) for group in groups)
+    joined = " ".join(format_fragment(text, group, max_chars) for group in groups)
+    # Each fragment says where the text goes on; between two, one ellipsis says it.
+    return joined.replace(f"{ELLIPSIS} {ELLIPSIS}", SEPARATOR)

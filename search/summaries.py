@@ -59,6 +59,12 @@ def collect_stats(index: SearchIndex, top: int = 10) -> dict[str, Any]:
     }
 
 
+def latest_date_label(index: SearchIndex) -> str | None:
+    """The newest article's date (2022, 2022-11 or 2022-11-09); None in an undated archive."""
+    newest = run_search(index, SearchRequest(per_page=1, sort="newest"), facet_size=0)
+    return newest.hits[0].date if newest.hits else None
+
+
 def entity_request(kind: EntityKind, name: str, sort: str, per_page: int) -> SearchRequest:
     """A request for every article carrying one entity value."""
     request = SearchRequest(sort=sort, per_page=per_page)  # type: ignore[arg-type]

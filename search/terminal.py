@@ -3,14 +3,40 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import time
+from typing import Any
 
 import click
 
-from search.models import IndexReport, SearchPage
+from search.models import IndexReport, SearchPage, without_surrogates
 
 EMPTY_ARCHIVE = "The archive is empty: add articles with `newsarchive index PATH`."
+# What a terminal acts on instead of showing: C0 and C1 controls (ESC sequences, CSI, a
+# newline that forges a line) and the bidirectional overrides that reorder what is shown.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# In JSON, C0 controls are escaped already; the rest are escaped the same way.
+JSON_CONTROL = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """Text safe to print: controls escaped (`\\n`, `\\x1b`), undecodable bytes as U+FFFD."""
+    return CONTROL.sub(escape_control, without_surrogates(str(text)))
+
+
+def escape_control(match: re.Match[str]) -> str:
+    """A control character as Python writes it in a string literal."""
+    character = match.group()
+    code = ord(character)
+    return NAMED_ESCAPES.get(character) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def json_text(data: Any) -> str:
+    """JSON for a terminal or a pipe: valid UTF-8, no control character left unescaped."""
+    text = without_surrogates(json.dumps(data, ensure_ascii=False, indent=2))
+    return JSON_CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 class ProgressBar:
@@ -64,16 +90,16 @@ def print_page(page: SearchPage) -> None:
     first = (page.request.page - 1) * page.request.per_page
     click.echo(f"{page.total:,} articles; page {page.request.page} of {page.page_count}")
     for number, hit in enumerate(page.hits, start=first + 1):
-        countries = ", ".join(hit.countries[:3])
+        countries = printable(", ".join(hit.countries[:3]))
         click.echo(
             f"{number:>4}  {hit.date or 'undated':<10}  "
-            + click.style(hit.title[:70], bold=True)
+            + click.style(printable(hit.title[:70]), bold=True)
             + (f"  [{countries}]" if countries else "")
-            + f"  id={hit.id}"
+            + f"  id={printable(hit.id)}"
         )
         click.echo(f"      {terminal_snippet(hit.snippet)}")
     for name in ("actor", "country", "org", "source", "language"):
-        top = ", ".join(f"{v.value} ({v.count})" for v in page.facets[name][:6])
+        top = printable(", ".join(f"{v.value} ({v.count})" for v in page.facets[name][:6]))
         click.echo(f"{name:>8}: {top or '-'}")
     if page.archive_total == 0:
         click.echo(EMPTY_ARCHIVE, err=True)
@@ -81,5 +107,15 @@ def print_page(page: SearchPage) -> None:
 
 def terminal_snippet(snippet: str) -> str:
     """The HTML snippet for a terminal: <mark> as bold, entities unescaped, one line."""
-    bold = re.sub(r"<mark[^>]*>(.*?)</mark>", lambda m: click.style(m.group(1), bold=True), snippet)
-    return " ".join(html.unescape(bold).split())[:200]
+    # Unescaped and made printable piece by piece, before the bold's own escape sequences.
+    pieces = re.split(r"<mark[^>]*>(.*?)</mark>", snippet)
+    shown = [
+        click.style(text, bold=True) if marked else text
+        for marked, text in ((i % 2, snippet_text(piece)) for i, piece in enumerate(pieces))
+    ]
+    return "".join(shown).strip()[:200]
+
+
+def snippet_text(piece: str) -> str:
+    """A piece of an HTML snippet as one printable line."""
+    return printable(re.sub(r"\s+", " ", html.unescape(piece)))

@@ -28,9 +28,9 @@ SUMMARY = re.compile(
 FAILED_LINE = re.compile(r"^failed: (?P<where>.+?): (?P<reason>.+)$")
 
 
-def cli_command(*args: str | Path) -> list[str]:
-    """The argv of `python -m search ARGS` with this interpreter."""
-    return [sys.executable, "-m", "search", *map(str, args)]
+def cli_command(*args: str | bytes | Path) -> list[str | bytes]:
+    """The argv of `python -m search ARGS` with this interpreter; bytes are passed as they are."""
+    return [sys.executable, "-m", "search", *(a if isinstance(a, bytes) else str(a) for a in args)]
 
 
 def cli_environment() -> dict[str, str]:
@@ -43,14 +43,16 @@ def cli_environment() -> dict[str, str]:
     return environment
 
 
-def run_cli(*args: str | Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    """Run `newsarchive ARGS` to the end, capturing its output."""
+def run_cli(
+    *args: str | bytes | Path, timeout: float = 600, settings: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `newsarchive ARGS` to the end, capturing its output; `settings` join its environment."""
     return subprocess.run(
         cli_command(*args),
         capture_output=True,
         text=True,
         timeout=timeout,
-        env=cli_environment(),
+        env={**cli_environment(), **(settings or {})},
         cwd=PROJECT,
     )
 

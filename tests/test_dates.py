@@ -7,7 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from search.dates import format_date, month_key, parse_date, parse_date_bound
+from search.dates import (
+    describe_reading,
+    format_date,
+    month_key,
+    parse_date,
+    parse_date_bound,
+    read_date,
+)
 from search.errors import BadRequest
 from search.models import ParsedDate
 from tests.conftest import reuters_files
@@ -205,3 +212,21 @@ def test_every_reuters_date_is_read_as_1987() -> None:
     # Only a garbled time may cost precision, and then the reason says so.
     assert {p.precision for p in parsed if p.reason is None} == {"time"}
     assert all(p.precision == "day" and "kept the day" in p.reason for p in parsed if p.reason)
+
+
+@pytest.mark.parametrize(
+    ("text", "day_first", "shown"),
+    [
+        ("10/03/1987", False, "3 Oct 1987"),
+        ("10/03/1987", True, "10 Mar 1987"),
+        ("10.03.1987", False, "10 Mar 1987"),
+        ("March 1987", True, "Mar 1987"),
+        ("1987", False, "1987"),
+        ("1987-10-03T14:05:00Z", False, "3 Oct 1987 14:05 UTC"),
+    ],
+)
+def test_a_reading_is_described_as_it_was_read(text: str, day_first: bool, shown: str) -> None:
+    reading = read_date(text, day_first=day_first)
+    assert reading is not None and describe_reading(reading) == shown
+    bound = parse_date_bound(text, upper=False, day_first=day_first)
+    assert bound == reading.moment

@@ -208,7 +208,14 @@ def test_a_50_megabyte_article_is_indexed_and_searchable(tmp_path: Path) -> None
         for _ in range(50_000_000 // len(paragraph) + 1):
             out.write(paragraph + "\n\n")
     assert (tmp_path / "huge.txt").stat().st_size > 50_000_000
-    result = run_cli("index", tmp_path / "huge.txt", "--index-dir", tmp_path / "index")
+    # Over the default size cap (tests/test_hostile_paths.py): allowed here by the setting.
+    result = run_cli(
+        "index",
+        tmp_path / "huge.txt",
+        "--index-dir",
+        tmp_path / "index",
+        settings={"NEWSARCHIVE_MAX_ARTICLE_MB": "60"},
+    )
     assert result.returncode == 0, result.stderr
     assert parse_summary(result.stdout).added == 1
     found = run_cli("search", "harbour", "--index-dir", tmp_path / "index", "--json")

@@ -70,3 +70,13 @@ def test_help_settings_prints_the_table_even_when_a_value_is_bad() -> None:
 def test_the_readme_holds_the_settings_table() -> None:
     readme = (PROJECT / "README.md").read_text(encoding="utf-8")
     assert settings_table() in readme
+
+
+def test_the_date_order_takes_one_of_its_words() -> None:
+    assert setting("date_order", {}) == "month-first"
+    assert setting("date_order", {"NEWSARCHIVE_DATE_ORDER": " Day-First "}) == "day-first"
+    with pytest.raises(SettingError) as refused:
+        check_settings({"NEWSARCHIVE_DATE_ORDER": "sideways"})
+    assert refused.value.message == (
+        "NEWSARCHIVE_DATE_ORDER must be `month-first` or `day-first`, not 'sideways'"
+    )

@@ -38,3 +38,26 @@ def test_distant_matches_make_separate_fragments() -> None:
 def test_no_occurrence_gives_an_empty_snippet() -> None:
     assert make_snippet("Wheat and barley.", stems("coffee"), ANALYZER, 2, 240) == ""
     assert make_snippet("Wheat and barley.", frozenset(), ANALYZER, 2, 240) == ""
+
+
+def test_fragments_start_and_end_at_whole_words_and_say_where_the_text_goes_on() -> None:
+    text = (
+        "Preliminaryconsiderationsaboutharvests were discussed at length before the meeting. "
+        "Coffee exporters met in London on Tuesday to discuss the quotas that extraordinarily "
+        "complicated negotiations had produced over several months of talks."
+    )
+    snippet = make_snippet(text, stems("coffee"), ANALYZER, 2, 240)
+    assert snippet.startswith("…") and snippet.endswith("…")
+    plain = snippet.replace("<mark>", "").replace("</mark>", "").strip("…")
+    assert plain in " ".join(text.split())
+    words = set(text.split())
+    assert plain.split()[0] in words and plain.split()[-1] in words
+
+
+def test_a_whole_text_has_no_ellipsis_and_a_long_word_is_never_cut() -> None:
+    assert make_snippet("Coffee rose.", stems("coffee"), ANALYZER, 2, 240) == (
+        "<mark>Coffee</mark> rose."
+    )
+    text = "x" * 100 + " coffee " + "y" * 100
+    snippet = make_snippet(text, stems("coffee"), ANALYZER, 2, 240)
+    assert snippet == "…<mark>coffee</mark>…"

@@ -6,17 +6,28 @@ record or line, and the reason; nothing is dropped silently and no bad record st
 
 from __future__ import annotations
 
-import gzip
-import os
 import re
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
+from search import config
 from search.errors import InputError
+from search.ingest.checks import EMPTY_FILE, checked
 from search.ingest.csvfile import read_csv
-from search.ingest.decoding import SNIFF_BYTES, decode_bytes, decode_head
-from search.ingest.jsonfile import read_json, read_jsonl
+from search.ingest.decoding import SNIFF_BYTES, check_text_head, decode_bytes, decode_head
+from search.ingest.files import (
+    MEGABYTE,
+    bounded_lines,
+    decoded_lines,
+    gunzipped,
+    is_streamable,
+    read_head,
+    read_whole,
+    starts_with_json,
+)
+from search.ingest.jsonfile import read_json, read_json_lines, read_jsonl
+from search.ingest.paths import find_files, open_regular
 from search.ingest.reuters import read_reuters
 from search.ingest.text import read_text, title_from_body
 from search.leads import split_lead
@@ -46,70 +57,63 @@ FORMAT_BY_SUFFIX = {
 UNKNOWN_FORMAT = (
     "not a recognised archive format: expected .txt, .json, .jsonl, .csv or .sgm, optionally .gz"
 )
-GZIP_MAGIC = b"\x1f\x8b"
 TEXT_HEADER = re.compile(r"date[ \t]+\d{4}-\d{2}-\d{2}(?![\w-])")
 
 
-def read_paths(paths: Iterable[str | Path]) -> Iterator[Record]:
+def read_paths(paths: Iterable[str | Path], max_article_mb: int | None = None) -> Iterator[Record]:
     """Articles and errors from files and directories (recursively, in sorted order)."""
     if isinstance(paths, str | Path):
         paths = [paths]  # one path given bare must not be iterated character by character
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            yield from read_directory(path)
-        elif path.exists():
-            yield from read_file(path)
+    limit = article_limit(max_article_mb)
+    for found in find_files(paths):
+        if isinstance(found, RecordError):
+            yield found
         else:
-            yield RecordError(Locator(path=str(path)), "no such file or directory")
+            yield from read_file(found, limit)
 
 
-def read_directory(directory: Path) -> Iterator[Record]:
-    """Every file under a directory by name, skipping hidden ones and not following links."""
-    try:
-        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
-    except OSError as error:
-        yield RecordError(Locator(path=str(directory)), f"cannot read directory: {describe(error)}")
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        path = Path(entry.path)
-        # A linked directory can point back up the tree; linked files are read as usual.
-        if entry.is_dir(follow_symlinks=False):
-            yield from read_directory(path)
-        elif entry.is_file():
-            yield from read_file(path)
+def article_limit(max_article_mb: int | None = None) -> int:
+    """The article size cap in bytes (or characters): the given one, else the setting's."""
+    return (max_article_mb or config.setting("max_article_mb")) * MEGABYTE
 
 
-def read_file(path: Path) -> Iterator[Record]:
+def read_file(path: Path, limit: int | None = None) -> Iterator[Record]:
     """The records of one file, its format detected, each body's byline and dateline taken
     off into their fields; a file that cannot be read is one error."""
-    for record in read_records(path):
+    for record in read_records(path, limit):
         yield take_lead(record) if isinstance(record, RawArticle) else record
 
 
-def read_records(path: Path) -> Iterator[Record]:
+def read_records(path: Path, limit: int | None = None) -> Iterator[Record]:
     """The records of one file as its format's reader gives them."""
-    locator = Locator(path=str(path))
     try:
-        data = read_bytes(path)
+        with open_regular(path) as raw:
+            yield from read_stream(path, gunzipped(path, raw), limit or article_limit())
     except InputError as error:
-        yield RecordError(locator, error.message)
-        return
-    file_format = detect_format(path, data[:SNIFF_BYTES])
+        yield RecordError(Locator(path=str(path)), error.message)
+
+
+def read_stream(path: Path, stream: BinaryIO, limit: int) -> Iterator[Record]:
+    """The records in a file's content; InputError when the file as a whole cannot be read."""
+    head = read_head(stream, SNIFF_BYTES)
+    file_format = detect_format(path, head)
     if file_format is None:
-        yield RecordError(locator, UNKNOWN_FORMAT)
+        raise InputError(UNKNOWN_FORMAT)
+    check_text_head(head)  # before reading on: a binary file can be big
+    if file_format == "jsonl" and is_streamable(head) and starts_with_json(stream, limit):
+        records = read_json_lines(path, decoded_lines(bounded_lines(stream, limit), limit))
+        empty = True
+        for record in checked(records, limit):
+            empty = False
+            yield record
+        if empty:
+            raise InputError(EMPTY_FILE)
         return
-    try:
-        text = decode_bytes(data)
-    except InputError as error:
-        yield RecordError(locator, error.message)
-        return
+    # One text file is one article, so the cap bounds the bytes read; other formats hold many.
+    text = decode_bytes(read_whole(stream, limit if file_format == "text" else None))
     if not text.strip():
-        yield RecordError(locator, "empty file: no articles in it")
-        return
-    yield from READERS[file_format](path, text)
+        raise InputError(EMPTY_FILE)
+    yield from checked(READERS[file_format](path, text), limit)
 
 
 def take_lead(record: RawArticle) -> RawArticle:
@@ -128,20 +132,6 @@ def take_lead(record: RawArticle) -> RawArticle:
     record.author = record.author or lead.author
     record.agency = record.agency or lead.agency
     return record
-
-
-def read_bytes(path: Path) -> bytes:
-    """A file's bytes, decompressed when it is gzip (by extension or by its magic number)."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot read file: {describe(error)}") from error
-    if path.suffix.lower() != ".gz" and not data.startswith(GZIP_MAGIC):
-        return data
-    try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as error:
-        raise InputError(f"not a readable gzip file: {error}") from error
 
 
 def detect_format(path: Path, head: bytes) -> str | None:
@@ -165,8 +155,3 @@ def sniff_format(head: bytes) -> str | None:
     if start.startswith("{"):
         return "jsonl"
     return None
-
-
-def describe(error: OSError) -> str:
-    """An OS error's reason without the path, which the locator already names."""
-    return error.strerror or str(error)

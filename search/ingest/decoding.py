@@ -17,6 +17,7 @@ LEGACY_ERRORS = "newsarchive-legacy"
 CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 # Random bytes (images, archives, compressed data) are about 10% control bytes; text ~0%.
 BINARY_CONTROL_SHARE = 0.05
+BINARY = "binary content, not text"
 
 
 def decode_legacy_bytes(error: UnicodeError) -> tuple[str, int]:
@@ -62,10 +63,22 @@ def decode_bytes(data: bytes) -> str:
     if encoding and encoding.startswith("utf-16"):
         text = rest.decode(encoding, errors="replace")
     elif looks_binary(rest):
-        raise InputError("binary content, not text")
+        raise InputError(BINARY)
     else:
         text = rest.decode("utf-8", errors=LEGACY_ERRORS)
     return normalise_newlines(text.replace("\x00", ""))
+
+
+def decode_line(data: bytes) -> str:
+    """Decode one line of a UTF-8 or legacy file, as decode_bytes decodes a whole one."""
+    return data.decode("utf-8", errors=LEGACY_ERRORS).replace("\x00", "")
+
+
+def check_text_head(head: bytes) -> None:
+    """InputError when a file's first bytes are binary, so that it is not read any further."""
+    encoding, rest = split_bom(head)
+    if not (encoding and encoding.startswith("utf-16")) and looks_binary(rest):
+        raise InputError(BINARY)
 
 
 def decode_head(head: bytes) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from search.errors import InputError
 from search.ingest.fields import FIELD_ALIASES, normalise_key, record_to_article
 from search.models import Locator, RawArticle, RecordError
 
@@ -21,8 +22,19 @@ def read_jsonl(path: Path, text: str) -> Iterator[RawArticle | RecordError]:
     if is_pretty_printed(lines):
         yield from read_json(path, text)
         return
+    yield from read_json_lines(path, enumerate(lines, start=1))
+
+
+def read_json_lines(
+    path: Path, lines: Iterable[tuple[int, str | InputError]]
+) -> Iterator[RawArticle | RecordError]:
+    """An article per numbered non-blank line; a line that could not be read is reported."""
     record = 0
-    for number, line in enumerate(lines, start=1):
+    for number, line in lines:
+        if isinstance(line, InputError):
+            record += 1
+            yield RecordError(Locator(str(path), record, number), line.message)
+            continue
         if not line.strip():
             continue
         record += 1

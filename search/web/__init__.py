@@ -11,7 +11,9 @@ from flask.templating import Environment
 
 from search import config
 from search.live_index import SearchIndex
+from search.web.assets import register_assets
 from search.web.errors import register_error_handlers
+from search.web.limits import register_limits
 from search.web.views import blueprint
 
 DICT_ATTRIBUTES = frozenset(dir(dict))
@@ -47,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         PER_PAGE=config.setting("per_page"),
         FACET_SIZE=config.setting("facet_size"),
         RESULT_CACHE_MB=config.setting("result_cache_mb"),
+        BASE_URL=config.setting("base_url"),
     )
     if test_config:
         app.config.update(test_config)
@@ -54,8 +57,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         Path(app.config["INDEX_DIR"]),
         result_cache_bytes=int(app.config["RESULT_CACHE_MB"] * MEGABYTE),
     )
+    register_limits(app)
     app.register_blueprint(blueprint)
     register_error_handlers(app)
+    register_assets(app)
     app.after_request(_security_headers)
     return app
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote_plus
@@ -13,15 +14,20 @@ from search.models import SearchRequest
 from search.params import LIST_PARAMETERS, OPERATOR_PARAMETERS, make_search_request
 
 URL_CACHE_SIZE = 8192  # entity pages and encoded pairs: a page links ~300 of them
+LIST_PARAMS = LIST_PARAMETERS  # every facet's selected and excluded values
 SINGLE_PARAMS = ("since", "until", "sort", "page", *OPERATOR_PARAMETERS)
 
 
-def request_from_args(args: MultiDict, per_page: int, **overrides: Any) -> SearchRequest:
+def request_from_args(
+    args: MultiDict, per_page: int, date_example: datetime | None = None, **overrides: Any
+) -> SearchRequest:
     """The SearchRequest a URL's parameters describe; `overrides` replace single parameters."""
     single: dict[str, Any] = {name: args.get(name) for name in SINGLE_PARAMS}
     single.update(overrides)
     lists: dict[str, Any] = {name: args.getlist(name) for name in LIST_PARAMETERS}
-    return make_search_request(args.get("q", ""), per_page=per_page, **lists, **single)
+    return make_search_request(
+        args.get("q", ""), per_page=per_page, date_example=date_example, **lists, **single
+    )
 
 
 class SearchLinks:

@@ -35,9 +35,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException) -> Any:
         messages = {404: "There is no such page; go back to the search."}
-        return error_response(
+        body, status = error_response(
             error.code or 500, messages.get(error.code or 0, str(error.description))
         )
+        # A 405 must say what is allowed (RFC 9110): keep the Allow header Werkzeug made.
+        allow = [(k, v) for k, v in error.get_headers() if k == "Allow"]
+        return body, status, allow
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception) -> Any:

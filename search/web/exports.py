@@ -2,52 +2,78 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from urllib.parse import quote, urlsplit
 
-from flask import Response, render_template, request, stream_with_context, url_for
+from flask import Response, current_app, render_template, stream_with_context, url_for
 from markupsafe import Markup
 
 from search.models import Hit
 from search.render import export_pieces
 
 EXPORT_TYPES = {"csv": "text/csv", "jsonl": "application/jsonl"}
+# What XML 1.0 forbids (its Char production): C0 controls but tab, LF and CR; lone
+# surrogates; U+FFFE and U+FFFF. One such character makes a whole feed unreadable.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def export_response(total: int, hits: Iterable[Hit], export_format: str) -> Response:
+def xml_text(body: str) -> str:
+    """A rendered XML document without the characters XML 1.0 cannot carry."""
+    return NOT_XML.sub("", body)
+
+
+def public_url(path: str) -> str:
+    """A URL for other sites and readers: under the configured base URL, else `path`
+    as it is (relative). Never built from the request's Host header, which anyone sets."""
+    base = current_app.config.get("BASE_URL") or ""
+    return base.rstrip("/") + path if base else path
+
+
+def stable_id(path: str, kind: str, name: str) -> str:
+    """An Atom id: the public URL when there is a base URL, else a URN (ids are absolute)."""
+    url = public_url(path)
+    return url if "://" in url else f"urn:newsarchive:{kind}:{quote(name, safe='')}"
+
+
+def export_response(total: int, hits: Iterable[Hit], export_format: str, filename: str) -> Response:
     """Every hit as a streamed CSV or JSON Lines download; nothing is held in memory."""
     return Response(
         stream_with_context(export_pieces(hits, export_format)),
         mimetype=EXPORT_TYPES[export_format],
         headers={
-            "Content-Disposition": f'attachment; filename="newsarchive-search.{export_format}"',
+            "Content-Disposition": f'attachment; filename="{filename}"',
             "X-Total-Count": str(total),
         },
     )
 
 
-def atom_response(title: str, hits: list[Hit], self_url: str, html_url: str) -> Response:
+def atom_response(title: str, hits: list[Hit], self_path: str, html_path: str) -> Response:
     """The hits as an Atom feed; every text is escaped by the template."""
-    entries = [
-        {
-            "hit": hit,
-            "url": url_for("web.article_page", article_id=hit.id, _external=True),
-            "updated": atom_date(hit.date),
-            "summary": Markup(hit.snippet).striptags(),
-        }
-        for hit in hits
-    ]
+    entries = []
+    for hit in hits:
+        path = url_for("web.article_page", article_id=hit.id)
+        entries.append(
+            {
+                "hit": hit,
+                "url": public_url(path),
+                "id": stable_id(path, "article", hit.id),
+                "updated": atom_date(hit.date),
+                "summary": Markup(hit.snippet).striptags(),
+            }
+        )
     updated = next((e["updated"] for e in entries if e["updated"]), atom_date(None))
     body = render_template(
         "feed.xml",
         title=title,
         entries=entries,
         updated=updated,
-        self_url=self_url,
-        html_url=html_url,
-        feed_id=self_url,
+        self_url=public_url(self_path),
+        html_url=public_url(html_path),
+        feed_id=stable_id(self_path, "feed", self_path),
     )
-    return Response(body, mimetype="application/atom+xml")
+    return Response(xml_text(body), mimetype="application/atom+xml")
 
 
 def atom_date(label: str | None) -> str:
@@ -60,11 +86,12 @@ def atom_date(label: str | None) -> str:
 
 def opensearch_response() -> Response:
     """The OpenSearch description that lets a browser add this archive as a search engine."""
+    base = current_app.config.get("BASE_URL") or ""
     body = render_template(
         "opensearch.xml",
-        search_url=url_for("web.search_page", _external=True),
-        feed_url=url_for("web.export_atom", _external=True),
-        icon_url=url_for("static", filename="favicon.svg", _external=True),
-        host=request.host,
+        search_url=public_url(url_for("web.search_page")),
+        feed_url=public_url(url_for("web.export_atom")),
+        icon_url=public_url(url_for("static", filename="favicon.svg")),
+        host=urlsplit(base).netloc if base else "",
     )
-    return Response(body, mimetype="application/opensearchdescription+xml")
+    return Response(xml_text(body), mimetype="application/opensearchdescription+xml")

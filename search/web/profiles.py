@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
 from search.models import EntityProfile, FacetValue, SearchPage
 from search.web.arguments import SearchLinks, entity_url, link
-from search.web.context import FACET_LABELS, FILTER_LABELS, KIND_LABELS, facet_row, hit_context
-from search.web.histogram import CHART_HEIGHT, CHART_WIDTH, layout
+from search.web.context import FACET_LABELS, FILTER_LABELS, click_total, facet_row, hit_context
+from search.web.histogram import chart, month_label
+from search.web.labels import KIND_LABELS
 
 MONTH = re.compile(r"\d{4}-\d{2}")
+MAX_MONTHS = 36  # longer timelines show years: a bar per month would scroll too far
 FACET_PAGE_LIMIT = 500  # values listed at once on a facet's page; the filter box narrows them
 
 
@@ -47,19 +50,30 @@ def entity_context(profile: EntityProfile) -> dict[str, Any]:
 
 
 def timeline(profile: EntityProfile) -> dict[str, Any]:
-    """Articles per month from the first month to the last, as chart bars."""
+    """Articles per month from the first month to the last (per year past MAX_MONTHS)."""
     counts = {v.value: v.count for v in profile.months if MONTH.fullmatch(v.value)}
     if not counts:
-        return {"bars": [], "width": CHART_WIDTH, "height": CHART_HEIGHT}
+        return {"level": "month", **chart([])}
+    periods = month_range(min(counts), max(counts))
+    level = "month"
+    if len(periods) > MAX_MONTHS:
+        level, by_year = "year", defaultdict[str, int](int)
+        for period, count in counts.items():
+            by_year[period[:4]] += count
+        counts = dict(by_year)
+        periods = [str(year) for year in range(int(min(counts)), int(max(counts)) + 1)]
     bars = []
-    for period in month_range(min(counts), max(counts)):
-        url = link(
-            MultiDict(),
-            add=((profile.kind, profile.name), ("since", period), ("until", period)),
-        )
-        bars.append({"period": period, "label": period, "count": counts.get(period, 0)})
-        bars[-1]["url"] = url if counts.get(period) else None
-    return {"bars": layout(bars), "width": CHART_WIDTH, "height": CHART_HEIGHT}
+    for period in periods:
+        label = month_label(period) if level == "month" else period
+        bars.append({"period": period, "label": label, "count": counts.get(period, 0)})
+        filters = ((profile.kind, profile.name), ("since", period), ("until", period))
+        bars[-1]["url"] = link(MultiDict(), add=filters) if counts.get(period) else None
+    return {"level": level, **chart(bars)}
+
+
+def with_article(noun: str) -> str:
+    """'a person', 'an organisation'."""
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
 def month_range(first: str, last: str) -> list[str]:
@@ -72,8 +86,17 @@ def month_range(first: str, last: str) -> list[str]:
     return months
 
 
-def facet_page_context(kind: str, page: SearchPage, args: MultiDict) -> dict[str, Any]:
-    """Every value of one facet for the current search, narrowed by the `contains` box."""
+def facet_page_context(
+    kind: str,
+    page: SearchPage,
+    args: MultiDict,
+    limit: int = FACET_PAGE_LIMIT,
+    loosened: dict[str, int] | None = None,
+) -> dict[str, Any]:
+    """Every value of one facet for the current search, narrowed by the `contains` box.
+
+    `loosened`, in "any" mode, holds the counts without the facet's own filter.
+    """
     contains = args.get("contains", "").strip()
     values: list[FacetValue] = page.facets[kind]
     if contains:
@@ -83,10 +106,15 @@ def facet_page_context(kind: str, page: SearchPage, args: MultiDict) -> dict[str
     return {
         "kind": kind,
         "label": FILTER_LABELS[kind],
+        "find_label": f"Find {with_article(KIND_LABELS[kind].lower())}",
         "contains": contains,
         "total_values": len(values),
-        "rows": [facet_row(kind, value, search_args, links) for value in values[:FACET_PAGE_LIMIT]],
-        "limit": FACET_PAGE_LIMIT,
+        "rows": [
+            facet_row(kind, value, search_args, links, click_total(page, kind, value, loosened))
+            for value in values[:limit]
+        ],
+        "adds": loosened is not None,
+        "limit": limit,
         "hidden": [(k, v) for k, v in search_args.items(multi=True) if k != "page"],
         "back_url": link(search_args),
         "matches": page.total,

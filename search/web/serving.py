@@ -20,15 +20,55 @@ from typing import Any
 
 import waitress
 
+from search.config import setting
+
 IDENT = "newsarchive"
 BACKLOG = 1024  # waitress's own default
 RESTART_PAUSE_SECONDS = 1.0  # a worker that dies at once is not restarted in a tight loop
+LONGEST_CLEANUP_SECONDS = 5  # how late past its timeout a silent connection may be closed
+WAITRESS_SETTINGS = (
+    "connection_limit",
+    "channel_timeout",
+    "max_request_header_size",
+    "max_request_body_size",
+)
+
+
+WILDCARD_HOSTS = ("", "0.0.0.0", "::")
+
+
+def bound_url(host: str, port: int) -> str:
+    """The server's own address as a base URL; '' (relative links) for a wildcard host,
+    whose public name only a configured base URL can tell."""
+    if host in WILDCARD_HOSTS:
+        return ""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def waitress_options(threads: int) -> dict[str, Any]:
+    """waitress's limits, from the settings: none left to its defaults.
+
+    Its defaults (100 connections, 120 s of silence) let ~100 clients that send half a
+    header block every other client for two minutes; a connection is cheap to keep in
+    waitress's event loop, so the limit is high and silence is cut short. poll() rather
+    than select(): select() fails past 1,024 open descriptors.
+    """
+    options: dict[str, Any] = {name: setting(name) for name in WAITRESS_SETTINGS}
+    options.update(
+        threads=threads,
+        ident=IDENT,
+        backlog=BACKLOG,
+        cleanup_interval=min(LONGEST_CLEANUP_SECONDS, options["channel_timeout"]),
+        asyncore_use_poll=True,
+    )
+    return options
 
 
 def serve_app(app: Any, host: str, port: int, threads: int, workers: int = 1) -> None:
     """Serve `app` on host:port until stopped, in `workers` processes of `threads` threads."""
     if workers <= 1:
-        waitress.serve(app, host=host, port=port, threads=threads, ident=IDENT)
+        waitress.serve(app, host=host, port=port, **waitress_options(threads))
         return
     listener = listening_socket(host, port)
     try:
@@ -89,7 +129,7 @@ def start_worker(app: Any, listener: socket.socket, threads: int) -> int:
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        waitress.serve(app, sockets=[listener], threads=threads, ident=IDENT)
+        waitress.serve(app, sockets=[listener], **waitress_options(threads))
         status = 0
     except KeyboardInterrupt:
         status = 0

@@ -8,19 +8,22 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 
 from search.errors import BadRequest, NotFound
 from search.live_index import SearchIndex, get_article
-from search.models import SearchPage
-from search.query import export_hits, run_search
+from search.models import SearchPage, SearchRequest
+from search.query import counts_without_own_filter, export_hits, run_search
 from search.render import article_to_json, page_to_json
 from search.suggestions import suggest_query
-from search.summaries import profile_entity
-from search.web.arguments import link, request_from_args
-from search.web.context import FILTER_LABELS, article_context, search_context, suggestion_link
+from search.summaries import latest_date_label, profile_entity
+from search.web.arguments import endpoint_url, link, query_string, request_from_args
+from search.web.articles import article_context
+from search.web.context import FILTER_LABELS, search_context, suggestion_link
 from search.web.exports import atom_response, export_response, opensearch_response
-from search.web.profiles import entity_context, facet_page_context
+from search.web.labels import as_moment, date_placeholders, export_filename
+from search.web.profiles import FACET_PAGE_LIMIT, entity_context, facet_page_context
 
 blueprint = Blueprint("web", __name__)
 FEED_SIZE = 50
 ALL_VALUES = 10**9
+DATE_PARAMETERS = ("since", "until")
 
 
 def search_index() -> SearchIndex:
@@ -36,10 +39,11 @@ def search_page() -> Any:
     try:
         page = run_search_from_args()
     except BadRequest as error:
-        context = search_context(None, request.args)
+        context = search_context(None, request.args, failed=error.parameter)
         context["error"] = error.message
+        context["date_placeholders"] = date_placeholders(None, latest_date_label(search_index()))
         return render_template("search.html", **context), 400
-    context = search_context(page, request.args)
+    context = search_context(page, request.args, any_counts=any_mode_counts(page))
     if page.total == 0 and page.request.query.strip():
         suggestion = suggest_query(search_index(), page.request.query)
         context["suggestion"] = suggestion and suggestion_link(request.args, suggestion)
@@ -55,20 +59,20 @@ def search_api() -> Any:
 @blueprint.route("/export.<any(csv, jsonl):export_format>")
 def export(export_format: str) -> Any:
     """Every match as CSV or JSON Lines, in the page's order, streamed."""
-    search_request = request_from_args(request.args, current_app.config["PER_PAGE"], page=None)
+    search_request = checked_request(current_app.config["PER_PAGE"], page=None)
     total, hits = export_hits(search_index(), search_request)
-    return export_response(total, hits, export_format)
+    return export_response(total, hits, export_format, export_filename(request.args, export_format))
 
 
 @blueprint.route("/feed.atom")
 def export_atom() -> Any:
     """The newest matches as an Atom feed."""
-    search_request = request_from_args(request.args, FEED_SIZE, sort="newest", page=None)
+    search_request = checked_request(FEED_SIZE, sort="newest", page=None)
     page = run_search(search_index(), search_request, facet_size=0)
     query = page.request.query.strip()
     title = f"newsarchive: {query}" if query else "newsarchive: newest articles"
-    html_url = request.host_url.rstrip("/") + link(request.args)
-    return atom_response(title, page.hits, request.url, html_url)
+    self_path = endpoint_url("web.export_atom") + query_string(request.args)
+    return atom_response(title, page.hits, self_path, link(request.args))
 
 
 @blueprint.route("/opensearch.xml")
@@ -83,9 +87,11 @@ def facet_page(kind: str) -> Any:
     if kind not in FILTER_LABELS:
         names = ", ".join(FILTER_LABELS)
         raise NotFound(f"There is no facet {kind!r}; use one of {names}.")
-    search_request = request_from_args(request.args, 1, page=None)
+    search_request = checked_request(1, page=None)
     page = run_search(search_index(), search_request, facet_size=ALL_VALUES)
-    return render_template("facet.html", **facet_page_context(kind, page, request.args))
+    limit = current_app.config.get("FACET_PAGE_LIMIT", FACET_PAGE_LIMIT)
+    context = facet_page_context(kind, page, request.args, limit, any_mode_counts(page).get(kind))
+    return render_template("facet.html", **context)
 
 
 @blueprint.route("/<any(actor, country, org):kind>/<path:name>")
@@ -110,5 +116,28 @@ def article_api(article_id: str) -> Any:
 
 def run_search_from_args() -> SearchPage:
     """Read the URL's parameters and run the search they describe."""
-    search_request = request_from_args(request.args, current_app.config["PER_PAGE"])
+    search_request = checked_request(current_app.config["PER_PAGE"])
     return run_search(search_index(), search_request, current_app.config["FACET_SIZE"])
+
+
+def any_mode_counts(page: SearchPage) -> dict[str, dict[str, int]]:
+    """For each facet in "any" mode with values selected: its counts without its own filter."""
+    # Any facet the sidebar lists: one without an "any" switch is never in "any" mode.
+    request = page.request
+    return {
+        kind: counts_without_own_filter(search_index(), request, kind)
+        for kind in FILTER_LABELS
+        if request.included(kind) and request.operator(kind) == "or"  # type: ignore[arg-type]
+    }
+
+
+def checked_request(per_page: int, **overrides: Any) -> SearchRequest:
+    """The request the URL describes; an unreadable date is refused with the archive's dates
+    as examples (read only then: a good request never pays for them)."""
+    try:
+        return request_from_args(request.args, per_page, **overrides)
+    except BadRequest as error:
+        if error.parameter not in DATE_PARAMETERS:
+            raise
+        example = as_moment(latest_date_label(search_index()))
+        return request_from_args(request.args, per_page, date_example=example, **overrides)

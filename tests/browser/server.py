@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from werkzeug.serving import make_server
@@ -29,9 +30,9 @@ def require_chromium() -> Path:
 
 
 @contextmanager
-def serve(index_dir: Path) -> Iterator[str]:
-    """Serve the app on a free port in a thread; yields its base URL."""
-    app = create_app({"INDEX_DIR": str(index_dir)})
+def serve(index_dir: Path, settings: dict[str, Any] | None = None) -> Iterator[str]:
+    """Serve the app on a free port in a thread, with some config overridden; yields its URL."""
+    app = create_app({"INDEX_DIR": str(index_dir), **(settings or {})})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
