@@ -1,7 +1,8 @@
-"""Score the entity extractor against editors' labels: Reuters-21578, or JSON Lines.
+"""Score the entity extractor against editors' labels: Reuters-21578, JSON Lines, or files.
 
 Run with `python -m bench.entities --reuters DIR [--split dev|check|all] [--json]
-[--limit N] [--workers N]`, or `python -m bench.entities --jsonl FILE [--split ...]`.
+[--limit N] [--workers N]`, `python -m bench.entities --jsonl FILE [--split ...]`, or
+`python -m bench.entities --files PATH... [--split ...]`.
 
 A dev/check split keeps tuning honest: tune on `dev`, report `check` beside it.
 Reuters: dev is reut2-000..005, check reut2-006..010 (`all`, the default, reads every
@@ -40,7 +41,11 @@ article is *about* are incomplete, so only recall is printed for people and
 organisations, unless `--complete-labels` says every name in the text is labelled
 (then precision too).
 
-Both modes print the share of actor values that look like person names (capitalised
+Files mode reads files and folders of any format and scores the records whose
+publisher tagged them (NITF, NewsML-G2: the reader's `labels`) as JSON Lines mode does:
+tagged people and organisations, and the tagged places that are countries.
+
+Every mode prints the share of actor values that look like person names (capitalised
 words, lower-case particles only inside, no digits or symbols, no company suffix); a
 low share means facet values that are not people.
 
@@ -192,6 +197,23 @@ def read_labelled(path: Path, limit: int | None, split: str = "all") -> list[Raw
     if not labelled:
         sys.exit(f"error: no record of {path} has a labels object")
     chosen = [r for r in labelled if split == "all" or year_split(r.date_text) == split]
+    return chosen[:limit] if limit else chosen
+
+
+def read_tagged(paths: list[Path], limit: int | None, split: str = "all") -> list[RawArticle]:
+    """The records of files of any format that carry publisher labels, ready for scoring."""
+    tagged = [r for r in read_paths(paths) if isinstance(r, RawArticle) and r.labels]
+    if not tagged:
+        sys.exit("error: no record of those files carries publisher labels (NITF, NewsML-G2)")
+    for record in tagged:
+        places = record.labels.get("places") or []
+        record.extra["labels"] = {
+            "people": record.labels.get("people") or [],
+            "orgs": record.labels.get("orgs") or [],
+            # Tagged cities and regions are not country labels; tagged countries are.
+            "countries": [place for place in places if canonical_country(place)],
+        }
+    chosen = [r for r in tagged if split == "all" or year_split(r.date_text) == split]
     return chosen[:limit] if limit else chosen
 
 
@@ -383,6 +405,8 @@ def main(argv: list[str] | None = None) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--reuters", type=Path, help="folder of reut2-*.sgm")
     source.add_argument("--jsonl", type=Path, help="JSON Lines file with a labels object")
+    source.add_argument("--files", type=Path, nargs="+",
+                        help="files or folders; records with publisher labels")  # fmt: skip
     parser.add_argument("--split", choices=("dev", "check", "all"), default="all",
                         help="dev or check part (see the module's help), or all")  # fmt: skip
     parser.add_argument("--complete-labels", action="store_true",
@@ -400,6 +424,8 @@ def main(argv: list[str] | None = None) -> None:
 
     if args.reuters:
         articles = read_articles(args.reuters, args.limit, args.split)
+    elif args.files:
+        articles = read_tagged(args.files, args.limit, args.split)
     else:
         articles = read_labelled(args.jsonl, args.limit, args.split)
     texts = [
@@ -407,7 +433,7 @@ def main(argv: list[str] | None = None) -> None:
     ]
     started, cpu_before = time.perf_counter(), cpu_seconds()
     if args.end_to_end:
-        files = split_files(args.reuters, args.split) if args.reuters else None
+        files = split_files(args.reuters, args.split) if args.reuters else args.files
         found = found_by_index(articles, files, args.workers)
     else:
         found = resolve_names(articles, extract_all(texts, args.workers))

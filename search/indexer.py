@@ -144,6 +144,7 @@ def prepare_articles(
             report.failures.append(RecordError(record.locator, "record has neither title nor text"))
             run.failed(record.locator)
             continue
+        report.merged += record.merged
         article_id = run.assign(record)
         if article_id in first_seen:
             reason = duplicate_reason(record, article_id, first_seen[article_id])

@@ -76,6 +76,7 @@ class RawArticle:
     # Entities the publisher already tagged (NITF, NewsML), by kind: "people", "orgs", "places".
     labels: dict[str, list[str]] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    merged: int = 0  # older records of the same page (crawl captures) this one stands for
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,7 @@ class IndexReport:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0  # articles an edited file no longer holds
+    merged: int = 0  # older captures of a crawled page, read but folded into the newest
     failures: list[RecordError] = field(default_factory=list)
     warnings: list[RecordError] = field(default_factory=list)
     seconds: float = 0.0

@@ -77,6 +77,9 @@ def summary_line(report: IndexReport, rebuild: bool) -> str:
     in_index = report.added + report.updated + report.unchanged
     # Articles an edited file no longer holds are gone from the index, not records seen.
     removed = f", {report.removed:,} removed" if report.removed else ""
+    # Older captures of a crawled page are read, but one article stands for them all.
+    if report.merged:
+        removed += f", {report.merged:,} older captures of the same pages merged"
     return (
         f"{verb}: {report.seen:,} records seen = {in_index:,} indexed + {report.failed:,} failed,"
         f" in {report.seconds:.1f} s: {report.added:,} added, {report.updated:,} updated,"

@@ -249,3 +249,30 @@ def test_a_political_group_is_the_party_the_archive_names() -> None:
     assert "Republican Party" in found[2].orgs
     assert all("Democrat" not in org for org in found[2].orgs)  # no party of that name here
     assert found[3].orgs == [] and all(m.kind != "org" for m in found[3].mentions)
+
+
+def test_an_organisation_is_one_value_whatever_the_spelling_of_its_name() -> None:
+    stories = [
+        ArticleText("Output", "The Organization of Petroleum Exporting Countries met on Monday."),
+        ArticleText("Quotas", "Members of the Organisation of Petroleum Exporting Countries met."),
+        ArticleText("Prices", "The Organisation of Petroleum Exporting Countries meets in June."),
+        ArticleText("Ceiling", "OPEC output is below its ceiling, dealers said."),
+    ]
+    # British and American spellings are one body, and its acronym is that body too.
+    assert [e.orgs for e in resolved(stories)] == [
+        ["Organisation of Petroleum Exporting Countries"]
+    ] * 4
+
+
+def test_a_well_known_surname_in_a_headline_stays_as_written() -> None:
+    stories = [
+        ArticleText("A", "President Dahlquist met lawmakers on Monday."),
+        ArticleText("B", "Dahlquist told reporters he would not raise taxes."),
+        ArticleText("C", "Asked about the budget, Dahlquist said he would wait."),
+        ArticleText("E", "Senator Dahlquist said the vote would be close."),
+        ArticleText("D", "Governor Anna Dahlquist of Ohio and Senator Paul Dahlquist disagreed."),
+        ArticleText("DAHLQUIST TO VETO BUDGET BILL", ""),
+    ]
+    # No full name dominates the surname, but the archive knows it well: the model never
+    # reads an all-caps headline, the archive does.
+    assert resolved(stories)[-1].actors == ["Dahlquist"]

@@ -333,6 +333,19 @@ def test_directory_is_read_recursively_in_order_skipping_hidden_files() -> None:
         ("story.gz", b" date 2022-11-09 Relations between", "text"),
         ("notes.md", b"# Notes\n", None),
         ("image", b"\x89PNG\r\n\x1a\n\x00\x00", None),
+        # Feeds, pages, crawls and newsroom XML: by extension, else by the first element.
+        ("a.xml", b'<?xml version="1.0"?>\n<!-- x --><rss version="2.0">', "feed"),
+        ("a.xml", b'<feed xmlns="http://www.w3.org/2005/Atom">', "feed"),
+        ("a.xml", b"<rdf:RDF xmlns:rdf='x'>", "feed"),
+        ("a.xml", b'<?xml version="1.0"?><!DOCTYPE nitf SYSTEM "x.dtd"><nitf>', "nitf"),
+        ("a.xml", b"<newsMessage xmlns='http://iptc.org/std/nar/2006-10-01/'>", "newsml"),
+        ("a.xml", b"<g2:newsItem xmlns:g2='x'>", "newsml"),
+        ("a.xml", b"<catalog><book/></catalog>", None),
+        ("page", b"<!doctype html><html>", "html"),
+        ("feed.html", b"<rss version='2.0'>", "feed"),
+        ("crawl", b"WARC/1.1\r\nWARC-Type: warcinfo", "warc"),
+        ("crawl.warc.gz", b"", "warc"),
+        ("story.nitf", b"", "nitf"),
     ],
 )
 def test_detect_format(name: str, head: bytes, expected: str | None) -> None:

@@ -156,3 +156,14 @@ def test_a_person_the_model_calls_an_organisation_is_a_person(finder: NameFinder
     mentions = finder.find_names_in("Maren Holt wins Senate seat", body)
     assert canonicals(mentions, "actor") == {"Maren Holt"}
     assert "Maren Holt" not in canonicals(mentions, "org")
+
+
+def test_an_organisation_introduced_as_one_is_no_person(finder: NameFinder) -> None:
+    body = ("Brazil's state oil company, Petrobras, cancelled a crude purchase on Monday. "
+            "Petrobras said in a statement that it would buy elsewhere.")  # fmt: skip
+    mentions = finder.find_names_in("Oil deal", body)
+    assert canonicals(mentions, "org") == {"Petrobras"}
+    assert canonicals(mentions, "actor") == set()
+    # A comma after "company" without a second one is no apposition: Johnson speaks.
+    said = finder.find_names_in("Deal", "It is a good deal for the company, Johnson said.")
+    assert canonicals(said, "actor") == {"Johnson"}

@@ -39,7 +39,8 @@ def test_mentions_point_at_their_text(samples_search) -> None:
     for hit in hits:
         article = get_article(samples_search, hit.id)
         for mention in article.entities.mentions:
-            text = article.body if mention.field == "body" else article.title
+            fields = {"body": article.body, "title": article.title, "dateline": article.dateline}
+            text = fields[mention.field] or ""
             assert text[mention.start : mention.end] == mention.surface, (hit.id, mention)
 
 

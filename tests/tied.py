@@ -13,7 +13,7 @@ from typing import Any
 from search.indexer import index_paths
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-SAMPLE_ARTICLES = 44
+SAMPLE_ARTICLES = 55
 SAME_DAY, SAME_MONTH, UNDATED, TEXT_FILES = 80, 30, 20, 12
 SENTENCE = "The harbour board met again and agreed the tide tables for the season."
 

@@ -22,12 +22,14 @@ occurs (a NameTable), and derives an ArchiveResolver from the counts:
   archive uses the longer name at least as often as the short one ("Reuters" is not
   "Reuters Breakingviews").
 - organisations: an acronym becomes the long name whose initials it is ("EC" ->
-  "European Community"); a name with or without "Corp"/"Co"/"Inc" is one name, the
+  "European Community"); a name with or without "Corp"/"Co"/"Inc", or in British or
+  American spelling ("Organisation"/"Organization"), is one name, the
   most frequent form; a one-word name that starts one dominant longer name is it
   ("Boeing" -> "Boeing Co").
 - known names: in titles (all-caps ones too, which the model never reads), full
-  names, dominant surnames and organisation names seen in at least
-  KNOWN_MIN_ARTICLES articles are found by matching. A surname is matched alone only
+  names, dominant surnames, surnames the archive uses alone ("REAGAN" where no full
+  name dominates) and organisation names seen in at least KNOWN_MIN_ARTICLES articles
+  are found by matching. A surname is matched alone only
   if the archive never uses it in lower case (COMMON_USES times: "bond") and no
   organisation's name starts with it ("Jefferies Group").
 
@@ -99,7 +101,7 @@ class NameTable:
     def resolver(self, texts: Iterable[str] = ()) -> ArchiveResolver:
         """The archive-wide mapping these counts support; texts tell surnames from words."""
         mapping = build_mapping(self.counts)
-        surnames = {v.split()[-1] for (k, v) in self.counts if k == "actor" and " " in v}
+        surnames = {v.split()[-1] for (k, v) in self.counts if k == "actor"}
         return ArchiveResolver(mapping, self.counts, lowercase_uses(surnames, texts))
 
 
@@ -230,13 +232,18 @@ class ArchiveResolver:
         for (kind, value), count in self.counts.items():
             if kind == "org":
                 companies[first_word_of(value)] += count
-        for short, bearers in bearers_by_surname(actors).items():
+        bearers_of = bearers_by_surname(actors)
+        for short in bearers_of.keys() | actors.keys():
             if " " in short or len(short) < 4 or short.lower() in NOT_NAMES or short in forms:
                 continue
+            bearers = bearers_of.get(short, [])
             people = actors.get(short, 0) + sum(actors[name] for name in bearers)
             if 3 * companies[short] >= people or short.lower() in self.common_words:
                 continue  # "JEFFERIES" may be Jefferies Group; "BOND" is mostly a bond
-            best = dominant_candidate(bearers, actors)
+            best = dominant_candidate(bearers, actors) if bearers else None
+            alone = actors.get(short, 0)
+            if best is None and alone >= KNOWN_MIN_ARTICLES and alone > people - alone:
+                best = short  # said alone more than with given names: "REAGAN", as written
             if best is not None and actors[best] >= KNOWN_MIN_ARTICLES:
                 target = self.mapping.get(("actor", best), ("actor", best))
                 if target is not None:

@@ -32,6 +32,7 @@ NICKNAMES = {
     "Alex": "Alexander", "Liz": "Elizabeth", "Beth": "Elizabeth", "Kate": "Katherine",
 }  # fmt: skip
 SMALL_WORDS = {"of", "the", "and", "for", "&", "de", "du", "des", "la", "on"}
+BRITISH_S = re.compile(r"(?<=[a-z]{3})is(?=ation|e\b|ed\b|es\b|ing\b)")
 
 
 def build_mapping(counts: Counter[Key]) -> dict[Key, Key | None]:
@@ -166,7 +167,7 @@ def _organisation_forms(
     by_first: dict[str, list[str]] = defaultdict(list)
     for org in orgs:
         base = base_name(org)
-        by_base[base.casefold()].append(org)
+        by_base[spelling_key(base)].append(org)
         if len(base.split()) > 1:
             by_initials[initials(base)].append(org)
             by_first[first_word_of(base)].append(org)
@@ -248,6 +249,12 @@ def base_name(org: str) -> str:
     while len(words) > 1 and words[-1].rstrip(".,") in CORPORATE_SUFFIXES:
         words.pop()
     return " ".join(words)
+
+
+def spelling_key(name: str) -> str:
+    """A name without the spellings that tell British from American English: the
+    "Organisation" and "Organization of Petroleum Exporting Countries" are one body."""
+    return BRITISH_S.sub("iz", name.casefold())
 
 
 def initials(name: str) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from functools import lru_cache
 
+from search.entities.evidence import LOOK_BEHIND, TITLE_BEFORE, occurrences
 from search.entities.spans import Field, Span
 from search.models import Mention
 
@@ -18,6 +20,13 @@ SUFFIX_AFTER = re.compile(
 AND_BETWEEN = re.compile(r"\s+(?:and|&)\s+")
 PARTNER_BEFORE = re.compile(r"\b[A-Z][\w.'-]*\s+(?:and|&)\s+\Z")
 ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Z&]{1,7})\)")
+# Common nouns that news puts right before an organisation's name, never a person's:
+# "the state oil company Petrobras", "the organization Reporters Without Borders".
+ORGANISATION_NOUNS = """company firm group organisation organization agency carrier airline
+    maker manufacturer retailer insurer lender broadcaster newspaper network operator charity
+    conglomerate subsidiary watchdog website band club party movement brewer publisher
+    chain developer producer supplier utility"""
+NOUN_BEFORE = re.compile(rf"\b(?:{'|'.join(ORGANISATION_NOUNS.split())})(,?)\s+\Z")
 
 
 def joined_organisations(spans: list[Span], texts: dict[str, str]) -> list[Span]:
@@ -52,6 +61,32 @@ def joined_organisations(spans: list[Span], texts: dict[str, str]) -> list[Span]
                 span = _organisation(text, span.field, before, span.end)
         joined.append(span)
     return joined
+
+
+def described_organisations(spans: list[Span], texts: dict[str, str]) -> list[Span]:
+    """The "people" an article introduces as organisations ("oil company, Petrobras, said")
+    and never titles as people: organisations. The model takes a one-word company for a
+    surname, and speech ("Petrobras said") for a person's."""
+    doubtful = {s.text for s in spans if s.kind == "actor"}
+    companies = {name for name in doubtful if _described_as_organisation(name, texts)}
+    return [
+        replace(s, kind="org") if s.kind == "actor" and s.text in companies else s for s in spans
+    ]
+
+
+def _described_as_organisation(name: str, texts: dict[str, str]) -> bool:
+    described = False
+    for text in texts.values():
+        for match in occurrences(name).finditer(text):
+            start, end = match.span()
+            if TITLE_BEFORE.search(text, max(0, start - LOOK_BEHIND), start):
+                return False  # "Mr Petrobras": a person after all
+            noun = NOUN_BEFORE.search(text, max(0, start - LOOK_BEHIND), start)
+            # After a comma, only as an apposition: "the company, Petrobras, said", not
+            # "bad for the firm, Smith said".
+            if noun and (not noun.group(1) or text.startswith(",", end)):
+                described = True
+    return described
 
 
 def _partner_before(text: str, start: int) -> int | None:

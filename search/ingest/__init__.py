@@ -9,13 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from search import config
 from search.errors import InputError
 from search.ingest.checks import EMPTY_FILE, checked
+from search.ingest.crawls import read_wacz, read_warc
 from search.ingest.csvfile import read_csv
 from search.ingest.decoding import SNIFF_BYTES, check_text_head, decode_bytes, decode_head
+from search.ingest.feeds import read_feed
 from search.ingest.files import (
     MEGABYTE,
     bounded_lines,
@@ -27,6 +29,8 @@ from search.ingest.files import (
     starts_with_json,
 )
 from search.ingest.jsonfile import read_json, read_json_lines, read_jsonl
+from search.ingest.newsroom import read_newsml, read_nitf
+from search.ingest.pages import read_html
 from search.ingest.paths import find_files, open_regular
 from search.ingest.reuters import read_reuters
 from search.ingest.text import read_text, title_from_body
@@ -37,14 +41,24 @@ __all__ = ["UNKNOWN_FORMAT", "detect_format", "read_file", "read_paths"]
 
 Record = RawArticle | RecordError
 Reader = Callable[[Path, str], Iterator[Record]]
+ByteReader = Callable[[Path, bytes], Iterator[Record]]
 
-READERS: dict[str, Reader] = {
+READERS: dict[str, Reader | ByteReader] = {
     "text": read_text,
     "jsonl": read_jsonl,
     "json": read_json,
     "csv": read_csv,
     "reuters": read_reuters,
+    "feed": read_feed,
+    "html": read_html,
+    "warc": read_warc,
+    "wacz": read_wacz,
+    "nitf": read_nitf,
+    "newsml": read_newsml,
 }
+# Formats that declare their own encoding (XML, HTML, HTTP headers) or hold binary records:
+# their readers take the file's bytes, not text decoded beforehand.
+BYTE_FORMATS = frozenset({"feed", "html", "warc", "wacz", "nitf", "newsml"})
 FORMAT_BY_SUFFIX = {
     ".txt": "text",
     ".jsonl": "jsonl",
@@ -53,10 +67,36 @@ FORMAT_BY_SUFFIX = {
     ".csv": "csv",
     ".sgm": "reuters",
     ".sgml": "reuters",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".rdf": "feed",
+    ".htm": "html",
+    ".html": "html",
+    ".xhtml": "html",
+    ".warc": "warc",
+    ".arc": "warc",
+    ".wacz": "wacz",
+    ".nitf": "nitf",
+    ".newsml": "newsml",
 }
 UNKNOWN_FORMAT = (
-    "not a recognised archive format: expected .txt, .json, .jsonl, .csv or .sgm, optionally .gz"
+    "not a recognised archive format: expected .txt, .json, .jsonl, .csv, .sgm, .rss, .atom,"
+    " .html, .warc, .arc, .wacz, .nitf, .newsml or .xml (RSS, Atom, NITF, NewsML-G2),"
+    " optionally .gz"
 )
+# The first element of an XML document, after any declaration, comments and doctype.
+FIRST_ELEMENT = re.compile(
+    r"(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w:.-]*)", re.S | re.I
+)
+FORMAT_BY_ROOT = {
+    "rss": "feed",
+    "feed": "feed",
+    "rdf:rdf": "feed",
+    "nitf": "nitf",
+    "newsmessage": "newsml",
+    "newsitem": "newsml",
+    "html": "html",
+}
 TEXT_HEADER = re.compile(r"date[ \t]+\d{4}-\d{2}-\d{2}(?![\w-])")
 
 
@@ -99,6 +139,11 @@ def read_stream(path: Path, stream: BinaryIO, limit: int) -> Iterator[Record]:
     file_format = detect_format(path, head)
     if file_format is None:
         raise InputError(UNKNOWN_FORMAT)
+    if file_format in BYTE_FORMATS:
+        # Binary records (crawls) or an encoding the markup declares: the reader decodes.
+        data = read_whole(stream)
+        yield from checked(cast(ByteReader, READERS[file_format])(path, data), limit)
+        return
     check_text_head(head)  # before reading on: a binary file can be big
     if file_format == "jsonl" and is_streamable(head) and starts_with_json(stream, limit):
         records = read_json_lines(path, decoded_lines(bounded_lines(stream, limit), limit))
@@ -113,7 +158,7 @@ def read_stream(path: Path, stream: BinaryIO, limit: int) -> Iterator[Record]:
     text = decode_bytes(read_whole(stream, limit if file_format == "text" else None))
     if not text.strip():
         raise InputError(EMPTY_FILE)
-    yield from checked(READERS[file_format](path, text), limit)
+    yield from checked(cast(Reader, READERS[file_format])(path, text), limit)
 
 
 def take_lead(record: RawArticle) -> RawArticle:
@@ -140,6 +185,9 @@ def detect_format(path: Path, head: bytes) -> str | None:
     if suffixes and suffixes[-1] == ".gz":
         suffixes.pop()
     by_suffix = FORMAT_BY_SUFFIX.get(suffixes[-1]) if suffixes else None
+    if by_suffix == "html":
+        # A page saved as .html may be a feed or newsroom XML after all.
+        return sniff_format(head) or by_suffix
     return by_suffix or sniff_format(head)
 
 
@@ -154,4 +202,19 @@ def sniff_format(head: bytes) -> str | None:
         return "json"
     if start.startswith("{"):
         return "jsonl"
-    return None
+    if start.startswith(("WARC/", "filedesc://")):
+        return "warc"
+    if head.startswith(b"PK\x03\x04") and b"datapackage.json" in head:
+        return "wacz"
+    return sniff_markup(start)
+
+
+def sniff_markup(start: str) -> str | None:
+    """The format of an XML or HTML document, by its first element (or an HTML doctype)."""
+    if start[:14].lower() == "<!doctype html":
+        return "html"
+    found = FIRST_ELEMENT.match(start)
+    if found is None:
+        return None
+    name = found.group(1).lower()  # "rdf:RDF" as it is, "atom:feed" without its prefix
+    return FORMAT_BY_ROOT.get(name) or FORMAT_BY_ROOT.get(name.rsplit(":", 1)[-1])
