@@ -76,7 +76,9 @@ class BulkSegmentWriter(UnlockedSegmentWriter):
                 continue
             field = schema[name]
             length = self._index_field(name, field, value, docnum) if field.indexed else 0
-            perdoc.add_field(name, field, value if field.stored else None, length)
+            # As in Whoosh's writer, `_stored_title` is what `title` stores if it is given.
+            stored = fields.get(f"_stored_{name}", value) if field.stored else None
+            perdoc.add_field(name, field, stored, length)
             if field.column_type:
                 perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
         perdoc.finish_doc()

@@ -123,6 +123,12 @@ def filter_options(command: Any) -> Any:
         click.option(
             "--org", multiple=True, help="Only articles naming this organisation (repeatable)."
         ),
+        click.option(
+            "--source", multiple=True, help="Only articles from this outlet or feed (repeatable)."
+        ),
+        click.option(
+            "--language", multiple=True, help="Only articles in this language, e.g. en, fr."
+        ),
         click.option("--since", help="Earliest date, e.g. 1987-03-01 or 'March 1987'."),
         click.option("--until", help="Latest date, inclusive."),
         click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default=None),
@@ -140,17 +146,7 @@ def filter_options(command: Any) -> Any:
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/search.")
 @INDEX_DIR_OPTION
 def search_command(
-    query: str,
-    actor: tuple[str, ...],
-    country: tuple[str, ...],
-    org: tuple[str, ...],
-    since: str | None,
-    until: str | None,
-    sort: str | None,
-    limit: int,
-    page: int,
-    as_json: bool,
-    index_dir: str | None,
+    query: str, limit: int, page: int, as_json: bool, index_dir: str | None, **filters: Any
 ) -> None:
     """Search the index for QUERY (Whoosh syntax; empty lists everything, newest first)."""
     from search.live_index import SearchIndex
@@ -158,17 +154,7 @@ def search_command(
     from search.query import run_search
     from search.render import page_to_json
 
-    request = make_search_request(
-        query,
-        actor=actor,
-        country=country,
-        org=org,
-        since=since,
-        until=until,
-        sort=sort,
-        page=page,
-        per_page=limit,
-    )
+    request = make_search_request(query, page=page, per_page=limit, **filters)
     search_index = SearchIndex(chosen_index_dir(index_dir))
     try:
         result = run_search(search_index, request, config.setting("facet_size"))
@@ -186,6 +172,8 @@ def search_command(
 @click.option("--not-actor", multiple=True, help="Leave out articles naming this person.")
 @click.option("--not-country", multiple=True, help="Leave out articles about this country.")
 @click.option("--not-org", multiple=True, help="Leave out articles naming this organisation.")
+@click.option("--not-source", multiple=True, help="Leave out articles from this outlet or feed.")
+@click.option("--not-language", multiple=True, help="Leave out articles in this language.")
 @click.option("--format", "export_format", type=click.Choice(EXPORT_FORMATS), required=True)
 @click.option(
     "--output", type=click.Path(dir_okay=False, path_type=Path), help="File [default: stdout]."
@@ -262,7 +250,8 @@ def serving_app(index_dir: Path, address: str = "") -> Any:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @INDEX_DIR_OPTION
 def stats(as_json: bool, index_dir: str | None) -> None:
-    """Article count, date range, undated count and the top actors, countries and orgs."""
+    """Article count, date range, undated count; the top actors, countries, orgs, sources
+    and languages."""
     from search.live_index import SearchIndex
     from search.summaries import collect_stats
 
@@ -278,9 +267,9 @@ def stats(as_json: bool, index_dir: str | None) -> None:
         click.echo(EMPTY_ARCHIVE, err=True)
     click.echo(f"articles: {numbers['articles']:,}  ({numbers['undated']:,} undated)")
     click.echo(f"dates:    {numbers['first_date'] or '-'} to {numbers['last_date'] or '-'}")
-    for key in ("actors", "countries", "orgs"):
+    for key in ("actors", "countries", "orgs", "sources", "languages"):
         top = printable(", ".join(f"{v['value']} ({v['count']})" for v in numbers[key]))
-        click.echo(f"{key + ':':<10}{top or '-'}")
+        click.echo(f"{key + ':':<11}{top or '-'}")
 
 
 def main(argv: list[str] | None = None) -> None:

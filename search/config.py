@@ -103,8 +103,7 @@ SERVER_LIMITS = [
     Setting(
         "channel_timeout",
         20,
-        "Seconds a connection may stay silent (idle, or stalled in a request) before it "
-        "is closed.",
+        "Seconds a connection may stay silent (idle, or stalled in a request) before it is closed.",
         1,
         3_600,
     ),

@@ -23,6 +23,7 @@ from search.entities.archive import ArchiveResolver, NameTable
 from search.identity import RunIds, SourceFiles, hash_content
 from search.ingest import read_paths
 from search.ingest.text import title_from_body
+from search.language import DEFAULT_LANGUAGE, article_language
 from search.layout import current_generation, make_current, new_generation, writer_lock
 from search.models import Article, Entities, IndexReport, Locator, RawArticle, RecordError
 from search.schema import article_to_document, build_schema
@@ -194,18 +195,25 @@ def extract_pending(
     report: IndexReport,
     progress: Progress | None,
 ) -> None:
-    """Give every article its extracted entities: from the cache, else from the workers."""
+    """Give every English article its extracted entities: from the cache, else from the workers.
+
+    The name and country rules, the model and the gazetteer read English: an article in
+    another language keeps no entities rather than wrong ones.
+    """
     texts = [text_of(article) for article in articles]
     keys = [cache_key(text) for text in texts]
     cached = cache.get_many(keys)
-    todo = []
+    todo, skipped = [], 0
     for index, key in enumerate(keys):
-        if key in cached:
+        if articles[index].language not in (None, DEFAULT_LANGUAGE):
+            articles[index].entities = Entities()
+            skipped += 1
+        elif key in cached:
             articles[index].entities = cached[key]
         else:
             todo.append(index)
-    report.cached = len(articles) - len(todo)
-    report.stage, report.todo, report.done = "extracting", len(articles), report.cached
+    report.cached = len(articles) - len(todo) - skipped
+    report.stage, report.todo, report.done = "extracting", len(articles), len(articles) - len(todo)
     if not todo:
         return  # no worker processes to start: a rebuild from the cache
     chunks = [todo[i : i + CHUNK_SIZE] for i in range(0, len(todo), CHUNK_SIZE)]
@@ -316,7 +324,7 @@ def build_article(
         date_text=record.date_text,
         author=record.author,
         agency=record.agency,
-        language=record.language,
+        language=article_language(record.language, record.title, record.body),
         labels=record.labels,
         extra=record.extra,
     )

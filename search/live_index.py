@@ -173,6 +173,8 @@ def hit_fields(fields: dict[str, Any]) -> dict[str, Any]:
             "countries": tuple(record["countries"]),
             "orgs": tuple(record["orgs"]),
             "url": record["url"],
+            "source": record["source"],
+            "language": record.get("language"),  # None in indexes written before languages
         },
     }
 

@@ -10,6 +10,17 @@ from typing import Any, Literal
 Precision = Literal["year", "month", "day", "time"]
 EntityKind = Literal["actor", "country", "org"]
 ENTITY_KINDS: tuple[EntityKind, ...] = ("actor", "country", "org")
+FilterKind = Literal["actor", "country", "org", "source", "language"]
+# Facets a search can select or exclude values of: the entities, the outlet, the language.
+FILTER_KINDS: tuple[FilterKind, ...] = (*ENTITY_KINDS, "source", "language")
+# An article has one source and one language: several selected values mean any of them.
+ONE_VALUE_KINDS = frozenset({"source", "language"})
+
+
+def default_operator(kind: str) -> Literal["and", "or"]:
+    """How a facet's selected values combine unless the request says: all, or for a facet
+    with one value per article, any."""
+    return "or" if kind in ONE_VALUE_KINDS else "and"
 
 
 # A lone surrogate (a file name's undecodable byte, JSON's "\ud800") cannot be encoded as
@@ -159,29 +170,38 @@ class SearchRequest:
     actor: list[str] = field(default_factory=list)
     country: list[str] = field(default_factory=list)
     org: list[str] = field(default_factory=list)
+    source: list[str] = field(default_factory=list)
+    language: list[str] = field(default_factory=list)
     not_actor: list[str] = field(default_factory=list)
     not_country: list[str] = field(default_factory=list)
     not_org: list[str] = field(default_factory=list)
+    not_source: list[str] = field(default_factory=list)
+    not_language: list[str] = field(default_factory=list)
     actor_op: Literal["and", "or"] = "and"
     country_op: Literal["and", "or"] = "and"
     org_op: Literal["and", "or"] = "and"
+    source_op: Literal["and", "or"] = "or"
+    language_op: Literal["and", "or"] = "or"
     since: datetime | None = None
     until: datetime | None = None
     sort: Literal["relevance", "newest", "oldest"] = "relevance"
     page: int = 1
     per_page: int = 20
 
-    def included(self, kind: EntityKind) -> list[str]:
+    def included(self, kind: FilterKind) -> list[str]:
         """Selected values of one facet."""
-        return {"actor": self.actor, "country": self.country, "org": self.org}[kind]
+        values: list[str] = getattr(self, kind)
+        return values
 
-    def excluded(self, kind: EntityKind) -> list[str]:
+    def excluded(self, kind: FilterKind) -> list[str]:
         """Excluded values of one facet."""
-        return {"actor": self.not_actor, "country": self.not_country, "org": self.not_org}[kind]
+        values: list[str] = getattr(self, f"not_{kind}")
+        return values
 
-    def operator(self, kind: EntityKind) -> Literal["and", "or"]:
+    def operator(self, kind: FilterKind) -> Literal["and", "or"]:
         """How several selected values of one facet combine: all of them, or any."""
-        return {"actor": self.actor_op, "country": self.country_op, "org": self.org_op}[kind]
+        combination: Literal["and", "or"] = getattr(self, f"{kind}_op")
+        return combination
 
 
 @dataclass
@@ -196,6 +216,8 @@ class Hit:
     orgs: list[str]
     snippet: str
     url: str | None
+    source: str | None = None
+    language: str | None = None
 
 
 @dataclass

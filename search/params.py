@@ -22,11 +22,11 @@ from whoosh.qparser import MultifieldParser
 from search.config import day_first, setting
 from search.dates import parse_date_bound
 from search.errors import BadRequest
-from search.models import SearchRequest
+from search.models import FILTER_KINDS, SearchRequest, default_operator
+from search.schema import TEXT_FIELDS
 
 SORTS = ("relevance", "newest", "oldest")
 COMBINATIONS = ("and", "or")
-TEXT_FIELDS = ["title", "body"]
 MAX_QUERY_TERMS = 40
 MAX_WILDCARD_TERMS = 4
 MIN_WILDCARD_PREFIX = 2  # literal characters before the first * or ?
@@ -47,46 +47,45 @@ ASCII_NUMBER = re.compile(r"[0-9]{1,9}")
 ECHO_CHARS = 100  # of a refused value, repeated in its error message
 
 
+# URL and keyword parameters of the facet filters: values to select or exclude, and how
+# several selected values combine.
+LIST_PARAMETERS = tuple(name for kind in FILTER_KINDS for name in (kind, f"not_{kind}"))
+OPERATOR_PARAMETERS = tuple(f"{kind}_op" for kind in FILTER_KINDS)
+
+
 def make_search_request(
     query: str = "",
     *,
-    actor: Sequence[str] = (),
-    country: Sequence[str] = (),
-    org: Sequence[str] = (),
-    not_actor: Sequence[str] = (),
-    not_country: Sequence[str] = (),
-    not_org: Sequence[str] = (),
-    actor_op: str | None = None,
-    country_op: str | None = None,
-    org_op: str | None = None,
     since: str | None = None,
     until: str | None = None,
     sort: str | None = None,
     page: str | int | None = None,
     per_page: int | None = None,
     date_example: datetime | None = None,
+    **filters: Any,
 ) -> SearchRequest:
     """A SearchRequest from raw values; raises BadRequest saying what to change.
 
+    `filters` holds each facet's selected and excluded values (`country=["Kenya"]`,
+    `not_language=["fr"]`) and operators (`actor_op="or"`), named as in the URL.
     `date_example`, a date of the archive, is what an unreadable since or until is
     offered as examples.
     """
+    unknown = set(filters) - set(LIST_PARAMETERS) - set(OPERATOR_PARAMETERS)
+    if unknown:
+        raise TypeError(f"unknown search filters: {', '.join(sorted(unknown))}")
     query = query or ""
     check_query_text(query)
     sort = sort or ("relevance" if query.strip() else "newest")
     if sort not in SORTS:
         raise BadRequest(f"unknown value {sort!r}; use one of {', '.join(SORTS)}.", "sort")
+    chosen: dict[str, Any] = {
+        name: _values(name, filters.get(name) or ()) for name in LIST_PARAMETERS
+    }
+    chosen.update((name, parse_operator(name, filters.get(name))) for name in OPERATOR_PARAMETERS)
     request = SearchRequest(
         query=query,
-        actor=_values("actor", actor),
-        country=_values("country", country),
-        org=_values("org", org),
-        not_actor=_values("not_actor", not_actor),
-        not_country=_values("not_country", not_country),
-        not_org=_values("not_org", not_org),
-        actor_op=parse_operator("actor_op", actor_op),  # type: ignore[arg-type]
-        country_op=parse_operator("country_op", country_op),  # type: ignore[arg-type]
-        org_op=parse_operator("org_op", org_op),  # type: ignore[arg-type]
+        **chosen,
         since=parse_bound("since", since, upper=False, example=date_example),
         until=parse_bound("until", until, upper=True, example=date_example),
         sort=sort,  # type: ignore[arg-type]
@@ -116,9 +115,9 @@ def parse_page(page: str | int | None) -> int:
 
 
 def parse_operator(name: str, value: str | None) -> str:
-    """How a facet's selected values combine: 'and' (the default) or 'or'."""
+    """How a facet's selected values combine: 'and' or 'or' (the facet's default if empty)."""
     if value is None or value.strip() == "":
-        return "and"
+        return default_operator(name.removesuffix("_op"))
     if value.strip().lower() not in COMBINATIONS:
         raise BadRequest(f"unknown value {value!r}; use {name}=and or {name}=or.", name)
     return value.strip().lower()
@@ -258,12 +257,13 @@ def check_fields(text: str) -> None:
             )
 
 
-def parse_query(text: str, schema: Any) -> whoosh_query.Query:
-    """The user's query through Whoosh's parser; an empty query matches every article."""
+def parse_query(text: str, schema: Any, fields: Sequence[str] = TEXT_FIELDS) -> whoosh_query.Query:
+    """The user's query through Whoosh's parser, looking in `fields` (each analysing the
+    words its own way: stems of French in body_fr); an empty query matches every article."""
     if not text.strip():
         return whoosh_query.Every()
     check_query_text(text)
-    parser = MultifieldParser(TEXT_FIELDS, schema)
+    parser = MultifieldParser(list(fields), schema)
     try:
         parsed = parser.parse(text)
     except Exception:  # Whoosh raises assorted types for odd input; its words are internal

@@ -15,8 +15,9 @@ from search.facets import count_days, count_facets, dated_in_one_month, spans_on
 from search.live_index import IndexView, SearchIndex
 from search.matching import Matches
 from search.models import Hit, SearchPage, SearchRequest
-from search.params import TEXT_FIELDS, check_expansions, parse_query
+from search.params import check_expansions, parse_query
 from search.ranking import ordered_documents, score_documents
+from search.schema import ALL_TEXT_FIELDS, searched_fields, text_fields
 from search.snippets import make_snippet
 
 SNIPPET_CHARS = 240
@@ -68,8 +69,9 @@ def search_version(view: IndexView, request: SearchRequest, facet_size: int) -> 
 
 def match_request(view: IndexView, request: SearchRequest) -> tuple[Any, Matches]:
     """The request's parsed query, and its filtered matches with their scores."""
-    text_query = parse_query(request.query, view.searcher.schema)
-    check_expansions(text_query, view.searcher.reader())
+    reader = view.searcher.reader()
+    text_query = parse_query(request.query, view.searcher.schema, searched_fields(reader))
+    check_expansions(text_query, reader)
     return text_query, score_documents(view.searcher, view.arrays, text_query, request)
 
 
@@ -121,8 +123,9 @@ def with_snippets(
     rows: list[tuple[dict[str, Any], str | None]] = []
     for document in documents:
         fields = view.stored_fields(document)
-        snippet = mark_words(view, fields, "body", words, 2) or mark_words(
-            view, fields, "title", words, 1
+        title, body = text_fields(fields["record"].get("language"))
+        snippet = mark_words(view, fields, ("body", body), words, 2) or mark_words(
+            view, fields, ("title", title), words, 1
         )
         rows.append((fields, snippet or None))
     return rows
@@ -135,25 +138,32 @@ def query_words(searcher: Any, text_query: Any) -> dict[str, frozenset[str]]:
     # Query.existing_terms would do, but its loop variable shadows its field argument and
     # drops every field after the first: walk the leaves here.
     reader = searcher.reader()
-    words: dict[str, set[str]] = {name: set() for name in TEXT_FIELDS}
+    words: dict[str, set[str]] = {}
     for leaf in text_query.leaves():
         if isinstance(leaf, whoosh_query.MultiTerm):
             terms = leaf.expanded_terms(reader)  # (field, text) pairs
         else:
             terms = leaf.iter_all_terms()
         for name, text in terms:
-            if name in words:
-                schema_field = searcher.schema[name]
-                words[name].add(schema_field.from_bytes(text) if isinstance(text, bytes) else text)
+            if name in ALL_TEXT_FIELDS:
+                word = searcher.schema[name].from_bytes(text) if isinstance(text, bytes) else text
+                words.setdefault(name, set()).add(word)
     return {name: frozenset(found) for name, found in words.items()}
 
 
 def mark_words(
-    view: IndexView, fields: dict[str, Any], name: str, words: dict[str, frozenset[str]], top: int
+    view: IndexView,
+    fields: dict[str, Any],
+    names: tuple[str, str],
+    words: dict[str, frozenset[str]],
+    top: int,
 ) -> str:
-    """A field's first fragments with the query's words in <mark>, or '' when none occur."""
-    analyzer = view.version.stems.analyzer(name, view.searcher.schema[name].analyzer)
-    return make_snippet(fields[name], words.get(name, frozenset()), analyzer, top, SNIPPET_CHARS)
+    """A stored field's first fragments with the query's words in <mark>, or '' when none
+    occur; `names` are the stored field and the field that indexed it (body, body_fr)."""
+    stored, indexed = names
+    analyzer = view.version.stems.analyzer(indexed, view.searcher.schema[indexed].analyzer)
+    found = words.get(indexed, frozenset())
+    return make_snippet(fields[stored], found, analyzer, top, SNIPPET_CHARS)
 
 
 def make_hit(fields: dict[str, Any], snippet: str | None) -> Hit:
@@ -168,6 +178,8 @@ def make_hit(fields: dict[str, Any], snippet: str | None) -> Hit:
         orgs=list(record["orgs"]),
         snippet=snippet or escape(_lead(fields["body"]), quote=False),
         url=record["url"],
+        source=record["source"],
+        language=record.get("language"),  # absent from indexes written before languages
     )
 
 

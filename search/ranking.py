@@ -14,7 +14,7 @@ from whoosh import query as whoosh_query
 
 from search.facets import ArchiveArrays
 from search.matching import Matches, PostingsReader, evaluate
-from search.models import ENTITY_KINDS, SearchRequest
+from search.models import FILTER_KINDS, SearchRequest
 from search.schema import FACET_FIELDS
 
 
@@ -50,7 +50,7 @@ def dated_within(
 def entity_filter(request: SearchRequest) -> whoosh_query.Query | None:
     """Selected facet values as a filter: all of a facet's values, or any with its OR switch."""
     clauses: list[whoosh_query.Query] = []
-    for kind in ENTITY_KINDS:
+    for kind in FILTER_KINDS:
         terms = [whoosh_query.Term(FACET_FIELDS[kind], value) for value in request.included(kind)]
         if len(terms) > 1 and request.operator(kind) == "or":
             clauses.append(whoosh_query.Or(terms))
@@ -63,7 +63,7 @@ def entity_mask(request: SearchRequest) -> whoosh_query.Query | None:
     """Excluded facet values as a mask: an article with any of them is left out."""
     terms = [
         whoosh_query.Term(FACET_FIELDS[kind], value)
-        for kind in ENTITY_KINDS
+        for kind in FILTER_KINDS
         for value in request.excluded(kind)
     ]
     return whoosh_query.Or(terms) if terms else None

@@ -16,7 +16,18 @@ from search.dates import format_date
 from search.models import Article, Hit, Locator, SearchPage
 
 EXPORT_FORMATS = ("csv", "jsonl")
-CSV_COLUMNS = ("id", "title", "date", "actors", "countries", "orgs", "url", "snippet")
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "date",
+    "actors",
+    "countries",
+    "orgs",
+    "source",
+    "language",
+    "url",
+    "snippet",
+)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
 ROWS_PER_PIECE = 200  # rows of an export written (or sent) at a time
@@ -49,6 +60,8 @@ def hit_to_json(hit: Hit) -> dict[str, Any]:
         "orgs": list(hit.orgs),
         "snippet": hit.snippet,
         "url": hit.url,
+        "source": hit.source,
+        "language": hit.language,
     }
 
 

@@ -39,7 +39,8 @@ def profile_entity(index: SearchIndex, kind: EntityKind, name: str) -> EntityPro
 
 
 def collect_stats(index: SearchIndex, top: int = 10) -> dict[str, Any]:
-    """What the archive holds: article count, date range, undated count, top entities."""
+    """What the archive holds: article count, date range, undated count, top entities,
+    sources and languages."""
     page = run_search(index, SearchRequest(per_page=1, sort="oldest"), facet_size=top)
     newest = run_search(index, SearchRequest(per_page=1, sort="newest"), facet_size=0)
     undated = sum(v.count for v in page.facets["date"] if v.value == "undated")
@@ -52,6 +53,8 @@ def collect_stats(index: SearchIndex, top: int = 10) -> dict[str, Any]:
         "actors": [vars(v) for v in page.facets["actor"]],
         "countries": [vars(v) for v in page.facets["country"]],
         "orgs": [vars(v) for v in page.facets["org"]],
+        "sources": [vars(v) for v in page.facets["source"]],
+        "languages": [vars(v) for v in page.facets["language"]],
         "months": len([v for v in page.facets["date"] if v.value != "undated"]),
     }
 

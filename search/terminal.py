@@ -101,7 +101,7 @@ def print_page(page: SearchPage) -> None:
             + f"  id={printable(hit.id)}"
         )
         click.echo(f"      {terminal_snippet(hit.snippet)}")
-    for name in ("actor", "country", "org"):
+    for name in ("actor", "country", "org", "source", "language"):
         top = printable(", ".join(f"{v.value} ({v.count})" for v in page.facets[name][:6]))
         click.echo(f"{name:>8}: {top or '-'}")
     if page.archive_total == 0:

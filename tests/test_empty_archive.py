@@ -19,6 +19,8 @@ from tests.tied import SAMPLE_ARTICLES, SAMPLES
 
 HINT = "newsarchive index PATH"
 
+FACET_NAMES = ("actor", "country", "org", "date", "source", "language")
+
 
 @pytest.fixture
 def empty_index(tmp_path: Path) -> Path:
@@ -49,7 +51,7 @@ def test_cli_search_finds_nothing_and_says_how_to_add_articles(empty_index: Path
 def test_cli_search_json_is_an_empty_page(empty_index: Path) -> None:
     body = json.loads(run(["search", "", "--json", "--index-dir", str(empty_index)]).stdout)
     assert (body["total"], body["hits"]) == (0, [])
-    assert body["facets"] == {"actor": [], "country": [], "org": [], "date": []}
+    assert body["facets"] == {name: [] for name in FACET_NAMES}
 
 
 def test_cli_stats_count_zero_articles(empty_index: Path) -> None:
@@ -62,7 +64,9 @@ def test_cli_stats_count_zero_articles(empty_index: Path) -> None:
 
 def test_cli_export_writes_only_a_header(empty_index: Path) -> None:
     result = run(["export", "", "--format", "csv", "--index-dir", str(empty_index)])
-    assert result.stdout.splitlines() == ["id,title,date,actors,countries,orgs,url,snippet"]
+    assert result.stdout.splitlines() == [
+        "id,title,date,actors,countries,orgs,source,language,url,snippet"
+    ]
 
 
 @pytest.fixture
@@ -87,7 +91,7 @@ def test_the_api_answers_an_empty_page(empty_app: Any, query: str) -> None:
     assert response.status_code == 200
     body = response.get_json()
     assert (body["total"], body["hits"]) == (0, [])
-    assert body["facets"] == {"actor": [], "country": [], "org": [], "date": []}
+    assert body["facets"] == {name: [] for name in FACET_NAMES}
 
 
 @pytest.mark.parametrize(

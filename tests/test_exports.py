@@ -79,7 +79,8 @@ def test_csv_export_holds_every_match_once_in_the_search_order(
 ) -> None:
     response = streamed_export(web, "/export.csv", params)
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0] == ["id", "title", "date", "actors", "countries", "orgs", "url", "snippet"]
+    header = ",".join(rows[0])
+    assert header == "id,title,date,actors,countries,orgs,source,language,url,snippet"
     assert [row[0] for row in rows[1:]] == searched_ids(web, params)
 
 
@@ -92,7 +93,7 @@ def test_an_export_is_longer_than_a_page(web: Any) -> None:
 def test_an_export_of_nothing_is_a_header_or_nothing(web: Any) -> None:
     assert web.get("/export.jsonl?q=zzyzxq").get_data(as_text=True) == ""
     assert web.get("/export.csv?q=zzyzxq").get_data(as_text=True).splitlines() == [
-        "id,title,date,actors,countries,orgs,url,snippet"
+        "id,title,date,actors,countries,orgs,source,language,url,snippet"
     ]
 
 

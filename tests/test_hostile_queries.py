@@ -250,9 +250,7 @@ def test_costly_queries_are_answered_or_refused_on_the_reuters_index(
         ("harbour OR AND grain", "put a word between them"),
     ],
 )
-def test_operators_in_a_row_are_refused_saying_what_to_change(
-    web, query: str, advice: str
-) -> None:
+def test_operators_in_a_row_are_refused_saying_what_to_change(web, query: str, advice: str) -> None:
     response = web.get("/api/search", query_string={"q": query})
     assert response.status_code == 400
     assert response.get_json()["parameter"] == "q"

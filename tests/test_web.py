@@ -27,9 +27,12 @@ def test_api_search_has_the_contract_shape(client) -> None:
     assert set(data) == {"query", "total", "page", "per_page", "hits", "facets"}
     assert data["query"] == STORY_WORD and data["total"] == 1 and data["page"] == 1
     hit = data["hits"][0]
-    assert set(hit) == {"id", "title", "date", "actors", "countries", "orgs", "snippet", "url"}
-    assert hit["date"] == STORY_DATE
-    assert set(data["facets"]) == {"actor", "country", "org", "date"}
+    assert set(hit) == {
+        *("id", "title", "date", "actors", "countries", "orgs", "snippet", "url"),
+        *("source", "language"),
+    }
+    assert hit["date"] == STORY_DATE and hit["language"] == "en"
+    assert set(data["facets"]) == {"actor", "country", "org", "date", "source", "language"}
     assert {"value": "Samuel Kiprono", "count": 1} in data["facets"]["actor"]
 
 

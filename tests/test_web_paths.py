@@ -164,7 +164,8 @@ def test_the_article_page_shows_no_server_path_nor_the_datelines_dash(tmp_path: 
         assert located == "reut2-900.sgm, record 1, line 1"
         page = html(client.get(f"/article/{article_id}"))
         assert str(tmp_path) not in page and "From reut2-900.sgm, record 1, line 1" in page
-        assert re.search(r"· LONDON, Feb 26\s*(·|</p>)", page)
+        # The dateline is its place: the record's date is shown once, the wire's dash never.
+        assert re.search(r"· LONDON\s*(·|</p>)", page) and "Feb 26 -" not in page
     finally:
         app.extensions["search_index"].close()
 

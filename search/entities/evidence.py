@@ -40,9 +40,7 @@ BELONGINGS = {
 _TITLES = "|".join(sorted(TITLES_BEFORE))
 TITLE_BEFORE = re.compile(rf"\b(?:{_TITLES})\.?\s+\Z")
 # After the name: ", who", what only a person has, and a verb of speech (or not: see below).
-STRONG_AFTER = re.compile(
-    rf",\s+who\b|(?:'s|’s)?\s+(?:{'|'.join(sorted(BELONGINGS))})\b"
-)
+STRONG_AFTER = re.compile(rf",\s+who\b|(?:'s|’s)?\s+(?:{'|'.join(sorted(BELONGINGS))})\b")
 SPEECH_AFTER = re.compile(
     rf"(?:\s+(?:also|has|had|then|later|again))?,?\s+(?:{'|'.join(sorted(SPEECH))})\b"
 )

@@ -187,7 +187,7 @@ def clean_span(label: str, first: tuple, last: tuple, texts: dict[str, str]) -> 
 
 
 def political_group(label: str, text: str, field: Field, start: int, end: int) -> Span | None:
-    """"Republicans", "the Democrats": a group that may be a party the archive knows by
+    """ "Republicans", "the Democrats": a group that may be a party the archive knows by
     name. It is marked as such; the archive makes it the party or leaves it out."""
     name = text[start:end]
     if label != "NORP" or " " in name or not name.isalpha() or name in load_gazetteer():

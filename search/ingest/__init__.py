@@ -35,7 +35,8 @@ from search.ingest.newsroom import read_newsml, read_nitf
 from search.ingest.pages import read_html
 from search.ingest.paths import find_files, open_regular
 from search.ingest.reuters import read_reuters
-from search.ingest.text import read_text
+from search.ingest.text import read_text, title_from_body
+from search.leads import split_lead
 from search.models import Locator, RawArticle, RecordError, without_surrogates
 
 __all__ = ["UNKNOWN_FORMAT", "detect_format", "read_file", "read_paths"]
@@ -141,7 +142,14 @@ def article_limit(max_article_mb: int | None = None) -> int:
 
 
 def read_file(path: Path, limit: int | None = None) -> Iterator[Record]:
-    """The records of one file, its format detected; a file that cannot be read is one error."""
+    """The records of one file, its format detected, each body's byline and dateline taken
+    off into their fields; a file that cannot be read is one error."""
+    for record in read_records(path, limit):
+        yield take_lead(record) if isinstance(record, RawArticle) else record
+
+
+def read_records(path: Path, limit: int | None = None) -> Iterator[Record]:
+    """The records of one file as its format's reader gives them."""
     try:
         with open_regular(path) as raw:
             yield from read_stream(path, gunzipped(path, raw), limit or article_limit())
@@ -186,6 +194,24 @@ def read_stream(path: Path, stream: BinaryIO, limit: int) -> Iterator[Record]:
     if not text.strip():
         raise InputError(EMPTY_FILE)
     yield from checked(cast(Reader, READERS[file_format])(path, text), limit)
+
+
+def take_lead(record: RawArticle) -> RawArticle:
+    """The record with the byline and dateline its body starts with moved into their fields.
+
+    What the format tagged explicitly (a feed's author, NITF's dateline) wins over what the
+    body's first line says; the body loses its lead either way, so no snippet starts with it.
+    """
+    lead = split_lead(record.body)
+    if lead.body is record.body:
+        return record
+    if record.title == title_from_body(record.body):  # a title read off the lead goes too
+        record.title = title_from_body(lead.body)
+    record.body = lead.body
+    record.dateline = record.dateline or lead.place
+    record.author = record.author or lead.author
+    record.agency = record.agency or lead.agency
+    return record
 
 
 def detect_format(path: Path, head: bytes) -> str | None:

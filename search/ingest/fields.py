@@ -25,6 +25,8 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "url": ("url", "link"),
     "source": ("source", "publisher", "outlet"),
     "source_id": ("id", "guid", "uuid", "articleid"),
+    "author": ("author", "byline", "creator"),
+    "language": ("language", "lang", "locale"),
 }
 NO_TEXT = (
     "no title or text: expected a field named title, headline or name, "
@@ -73,6 +75,8 @@ def record_to_article(record: Mapping[str, Any], locator: Locator) -> RawArticle
         source_id=found.get("source_id", "").strip() or None,
         url=found.get("url", "").strip() or None,
         source=found.get("source", "").strip() or None,
+        author=found.get("author", "").strip() or None,
+        language=found.get("language", "").strip() or None,
         extra={key: value for key, value in record.items() if key not in used},
     )
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from search.leads import parse_byline, parse_dateline
 from search.models import Locator, RawArticle, RecordError
 
 RECORD_START = re.compile(r"<REUTERS\b([^>]*)>")
@@ -67,6 +68,7 @@ def parse_record(attributes: str, inner: str, locator: Locator) -> RawArticle | 
     content = parts["TEXT"][1]
     text_parts = {tag: text for tag, (_, text) in find_elements(content, TEXT_TAGS).items()}
     title, body = read_title_and_body(text_parts, content)
+    byline = parse_byline(unescape(text_parts.get("AUTHOR", "")))
     if not (title or body):
         return RecordError(locator, "record has neither a title nor text")
     return RawArticle(
@@ -76,23 +78,23 @@ def parse_record(attributes: str, inner: str, locator: Locator) -> RawArticle | 
         date_text=parts["DATE"][1].strip() if "DATE" in parts else "",
         source_id=attrs["NEWID"].strip(),
         source="Reuters",
-        dateline=unescape(text_parts.get("DATELINE", "")).strip() or None,
-        extra=collect_extra(attrs, parts, text_parts),
+        # "By Greg McCune, Reuters": the reporter and the agency.
+        author=byline[0],
+        agency=byline[1],
+        # "NEW YORK, March 2 - " names the place; the date is the record's, the dash the wire's.
+        dateline=parse_dateline(unescape(text_parts.get("DATELINE", ""))) or None,
+        extra=collect_extra(attrs, parts),
     )
 
 
-def collect_extra(
-    attrs: dict[str, str], parts: dict[str, tuple[str, str]], text_parts: dict[str, str]
-) -> dict[str, object]:
-    """The editors' labels, the record's split attributes, its text type and author."""
+def collect_extra(attrs: dict[str, str], parts: dict[str, tuple[str, str]]) -> dict[str, object]:
+    """The editors' labels, the record's split attributes and its text type."""
     extra: dict[str, object] = {
         key: attrs[name] for name, key in KEPT_ATTRIBUTES.items() if name in attrs
     }
     for tag, key in LABELS.items():
         extra[key] = read_label_items(parts[tag][1]) if tag in parts else []
     extra["text_type"] = dict(ATTRIBUTE.findall(parts["TEXT"][0])).get("TYPE", "NORM")
-    if text_parts.get("AUTHOR", "").strip():
-        extra["author"] = unescape(text_parts["AUTHOR"]).strip()
     return extra
 
 

@@ -11,11 +11,11 @@ from flask import request, url_for
 from werkzeug.datastructures import MultiDict
 
 from search.models import SearchRequest
-from search.params import make_search_request
+from search.params import LIST_PARAMETERS, OPERATOR_PARAMETERS, make_search_request
 
 URL_CACHE_SIZE = 8192  # entity pages and encoded pairs: a page links ~300 of them
-LIST_PARAMS = ("actor", "country", "org", "not_actor", "not_country", "not_org")
-SINGLE_PARAMS = ("since", "until", "sort", "page", "actor_op", "country_op", "org_op")
+LIST_PARAMS = LIST_PARAMETERS  # every facet's selected and excluded values
+SINGLE_PARAMS = ("since", "until", "sort", "page", *OPERATOR_PARAMETERS)
 
 
 def request_from_args(
@@ -24,7 +24,7 @@ def request_from_args(
     """The SearchRequest a URL's parameters describe; `overrides` replace single parameters."""
     single: dict[str, Any] = {name: args.get(name) for name in SINGLE_PARAMS}
     single.update(overrides)
-    lists: dict[str, Any] = {name: args.getlist(name) for name in LIST_PARAMS}
+    lists: dict[str, Any] = {name: args.getlist(name) for name in LIST_PARAMETERS}
     return make_search_request(
         args.get("q", ""), per_page=per_page, date_example=date_example, **lists, **single
     )

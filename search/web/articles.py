@@ -10,6 +10,7 @@ from flask import url_for
 from werkzeug.datastructures import MultiDict
 
 from search.dates import format_date
+from search.language import DEFAULT_LANGUAGE, language_name
 from search.models import Article, Mention
 from search.render import public_location
 from search.web.arguments import endpoint_url, entity_url, link, query_string
@@ -33,6 +34,13 @@ def article_context(article: Article, args: MultiDict) -> dict[str, Any]:
         "located": public_location(article.locator),
         # Reuters datelines end with the dash that led into the text: "LONDON, March 3 -".
         "dateline": (article.dateline or "").rstrip(" -–—"),
+        "language": language_name(article.language) if article.language else None,
+        # Extraction reads English only: say so rather than show empty lists as a finding.
+        "not_extracted": (
+            language_name(article.language)
+            if article.language not in (None, DEFAULT_LANGUAGE)
+            else None
+        ),
     }
 
 

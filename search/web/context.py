@@ -9,7 +9,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from search.config import setting
-from search.models import FacetValue, SearchPage
+from search.models import ENTITY_KINDS, ONE_VALUE_KINDS, FacetValue, SearchPage
 from search.web.arguments import (
     LIST_PARAMS,
     SINGLE_PARAMS,
@@ -20,9 +20,17 @@ from search.web.arguments import (
     query_string,
 )
 from search.web.histogram import histogram_context
-from search.web.labels import active_filters, date_placeholders, dated_range, page_title
+from search.web.labels import (
+    active_filters,
+    date_placeholders,
+    dated_range,
+    page_title,
+    value_label,
+)
 
 FACET_LABELS = {"actor": "People", "country": "Countries", "org": "Organisations"}
+# The sidebar's facets: the entities, then where and in what language articles appeared.
+FILTER_LABELS = {**FACET_LABELS, "source": "Sources", "language": "Languages"}
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest"}
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 MAX_HIT_CHIPS = 6
@@ -66,7 +74,7 @@ def search_context(
         exports=export_links(args),
         hits=[hit_context(hit, back) for hit in page.hits],
         facets=[
-            facet_context(name, page, args, (any_counts or {}).get(name)) for name in FACET_LABELS
+            facet_context(name, page, args, (any_counts or {}).get(name)) for name in FILTER_LABELS
         ],
         histogram=histogram_context(page, args),
         date_placeholders=date_placeholders(*dated_range(page.facets["date"])),
@@ -89,9 +97,7 @@ def echoed(value: str) -> str:
     return value[: setting("max_query_length")]
 
 
-def echoed_pairs(
-    pairs: list[tuple[str, str]], skip: tuple[str, ...]
-) -> list[tuple[str, str]]:
+def echoed_pairs(pairs: list[tuple[str, str]], skip: tuple[str, ...]) -> list[tuple[str, str]]:
     """The search's own parameters (unknown ones dropped) as hidden inputs repeat them."""
     known = ("q", *LIST_PARAMS, *SINGLE_PARAMS)
     return [(k, echoed(v)) for k, v in pairs if k in known and k not in skip]
@@ -150,7 +156,7 @@ def facet_context(
     links = SearchLinks(args)
     return {
         "name": name,
-        "label": FACET_LABELS[name],
+        "label": FILTER_LABELS[name],
         "values": [
             facet_row(name, value, args, links, click_total(page, name, value, loosened))
             for value in page.facets[name]
@@ -188,19 +194,22 @@ def facet_row(
     shown = value.count if click_count is None else click_count
     return {
         "value": value.value,
+        "label": value_label(name, value.value),
         "count": shown,
         "count_label": f"{shown:,}",
         "count_title": "results with this value added" if click_count is not None else "",
         "selected": selected,
         "toggle_url": links.link(remove=(pair,)) if selected else links.link(add=(pair,)),
         "exclude_url": links.link(add=((f"not_{name}", value.value),), remove=(pair,)),
-        "entity_url": entity_url(name, value.value),
+        # Only people, countries and organisations have a page of their own.
+        "entity_url": entity_url(name, value.value) if name in ENTITY_KINDS else None,
     }
 
 
 def operator_switch(name: str, args: MultiDict) -> list[dict[str, Any]] | None:
-    """'Match all' / 'match any' links for a facet with selected values."""
-    if not args.getlist(name):
+    """'Match all' / 'match any' links for a facet with selected values; none for a facet
+    with one value per article, where only 'any' can match."""
+    if not args.getlist(name) or name in ONE_VALUE_KINDS:
         return None
     key = f"{name}_op"
     current = (args.get(key) or "and").lower()

@@ -37,9 +37,7 @@ def stable_id(path: str, kind: str, name: str) -> str:
     return url if "://" in url else f"urn:newsarchive:{kind}:{quote(name, safe='')}"
 
 
-def export_response(
-    total: int, hits: Iterable[Hit], export_format: str, filename: str
-) -> Response:
+def export_response(total: int, hits: Iterable[Hit], export_format: str, filename: str) -> Response:
     """Every hit as a streamed CSV or JSON Lines download; nothing is held in memory."""
     return Response(
         stream_with_context(export_pieces(hits, export_format)),

@@ -11,9 +11,17 @@ from werkzeug.datastructures import MultiDict
 
 from search.config import day_first
 from search.dates import describe_reading, read_date
+from search.language import language_name
+from search.models import default_operator
 from search.web.arguments import link
 
-KIND_LABELS = {"actor": "Person", "country": "Country", "org": "Organisation"}
+KIND_LABELS = {
+    "actor": "Person",
+    "country": "Country",
+    "org": "Organisation",
+    "source": "Source",
+    "language": "Language",
+}
 DATE_LABELS = {"since": "Since", "until": "Until"}
 SITE = "newsarchive"
 NOT_A_WORD = re.compile(r"[^a-z0-9]+")
@@ -24,21 +32,31 @@ def active_filters(args: MultiDict) -> list[dict[str, str]]:
     """A removable chip for every active filter; dates say how they were read."""
     chips = []
     for kind, label in KIND_LABELS.items():
-        any_of = (args.get(f"{kind}_op") or "").lower() == "or" and len(args.getlist(kind)) > 1
+        combination = (args.get(f"{kind}_op") or default_operator(kind)).lower()
+        any_of = combination == "or" and len(args.getlist(kind)) > 1
         for value in args.getlist(kind):
             prefix = f"{label} (any of)" if any_of else label
+            shown = value_label(kind, value)
             chips.append(
-                {"label": f"{prefix}: {value}", "url": link(args, remove=((kind, value),))}
+                {"label": f"{prefix}: {shown}", "url": link(args, remove=((kind, value),))}
             )
         for value in args.getlist(f"not_{kind}"):
             pair = (f"not_{kind}", value)
+            shown = value_label(kind, value)
             chips.append(
-                {"label": f"Not {label.lower()}: {value}", "url": link(args, remove=(pair,))}
+                {"label": f"Not {label.lower()}: {shown}", "url": link(args, remove=(pair,))}
             )
     for key, label in DATE_LABELS.items():
         if args.get(key):
             chips.append({**date_chip(label, args[key]), "url": link(args, drop=(key,))})
     return chips
+
+
+def value_label(name: str, value: str) -> str:
+    """A facet value as a reader reads it: a language's name with its code, else the value."""
+    if name == "language" and language_name(value) != value:
+        return f"{language_name(value)} ({value})"
+    return value
 
 
 def date_chip(label: str, text: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from search.models import EntityProfile, FacetValue, SearchPage
 from search.web.arguments import SearchLinks, entity_url, link
-from search.web.context import FACET_LABELS, click_total, facet_row, hit_context
+from search.web.context import FACET_LABELS, FILTER_LABELS, click_total, facet_row, hit_context
 from search.web.histogram import chart, month_label
 from search.web.labels import KIND_LABELS
 
@@ -105,7 +105,7 @@ def facet_page_context(
     links = SearchLinks(search_args)
     return {
         "kind": kind,
-        "label": FACET_LABELS[kind],
+        "label": FILTER_LABELS[kind],
         "find_label": f"Find {with_article(KIND_LABELS[kind].lower())}",
         "contains": contains,
         "total_values": len(values),

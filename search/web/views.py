@@ -15,7 +15,7 @@ from search.suggestions import suggest_query
 from search.summaries import latest_date_label, profile_entity
 from search.web.arguments import endpoint_url, link, query_string, request_from_args
 from search.web.articles import article_context
-from search.web.context import FACET_LABELS, search_context, suggestion_link
+from search.web.context import FILTER_LABELS, search_context, suggestion_link
 from search.web.exports import atom_response, export_response, opensearch_response
 from search.web.labels import as_moment, date_placeholders, export_filename
 from search.web.profiles import FACET_PAGE_LIMIT, entity_context, facet_page_context
@@ -84,8 +84,9 @@ def opensearch() -> Any:
 @blueprint.route("/facet/<kind>")
 def facet_page(kind: str) -> Any:
     """All values of one facet for the current search, with counts and a filter box."""
-    if kind not in FACET_LABELS:
-        raise NotFound(f"There is no facet {kind!r}; use actor, country or org.")
+    if kind not in FILTER_LABELS:
+        names = ", ".join(FILTER_LABELS)
+        raise NotFound(f"There is no facet {kind!r}; use one of {names}.")
     search_request = checked_request(1, page=None)
     page = run_search(search_index(), search_request, facet_size=ALL_VALUES)
     limit = current_app.config.get("FACET_PAGE_LIMIT", FACET_PAGE_LIMIT)
@@ -122,11 +123,11 @@ def run_search_from_args() -> SearchPage:
 def any_mode_counts(page: SearchPage) -> dict[str, dict[str, int]]:
     """For each facet in "any" mode with values selected: its counts without its own filter."""
     # Any facet the sidebar lists: one without an "any" switch is never in "any" mode.
-    selected = {kind: getattr(page.request, kind, []) for kind in FACET_LABELS}
+    request = page.request
     return {
-        kind: counts_without_own_filter(search_index(), page.request, kind)
-        for kind, values in selected.items()
-        if values and getattr(page.request, f"{kind}_op", "and") == "or"
+        kind: counts_without_own_filter(search_index(), request, kind)
+        for kind in FILTER_LABELS
+        if request.included(kind) and request.operator(kind) == "or"  # type: ignore[arg-type]
     }
 
 
