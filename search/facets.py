@@ -84,8 +84,11 @@ def build_column(reader: Any, field: str, alive: np.ndarray | None = None) -> Fa
     """A facet field's column over every segment: mapped from the files written beside each
     segment at index time, or read from its postings where there are none.
 
-    `alive` (true for every document not deleted) leaves deleted documents out.
+    `alive` (true for every document not deleted) leaves deleted documents out. An index
+    written before the field existed has no values for it until it is written again.
     """
+    if field not in reader.schema:
+        return empty_column()
     parts = []
     for segment, offset in reader.leaf_readers():
         folder, segment_id = segment_location(segment)

@@ -26,7 +26,7 @@ from search.ingest.text import title_from_body
 from search.language import DEFAULT_LANGUAGE, article_language
 from search.layout import current_generation, make_current, new_generation, writer_lock
 from search.models import Article, Entities, IndexReport, Locator, RawArticle, RecordError
-from search.schema import article_to_document, build_schema
+from search.schema import add_missing_fields, article_to_document, build_schema
 from search.segment_arrays import before_commit
 from search.whoosh_internals import commit_with
 
@@ -66,6 +66,8 @@ def index_paths(
         known = known_hashes(previous) if previous else {}
         target = new_generation(index_dir) if rebuild or live is None else live
         ix = previous if target == live else whoosh_index.create_in(target, build_schema())
+        if ix is previous:
+            add_missing_fields(ix)
         cache = ExtractionCache(index_dir / CACHE_FILE)
         run, sources = RunIds(), SourceFiles.load(live)
         try:

@@ -303,7 +303,8 @@ def term_matches(postings: PostingsReader, field: str, text: Any, boost: float) 
     mask[ids] = True
     scores = np.zeros(size, dtype=np.float32)
     searcher = postings.searcher
-    if searcher.schema[field].scorable and len(ids):
+    # No postings: nothing to score (and an index written before a field has no such field).
+    if len(ids) and searcher.schema[field].scorable:
         idf = math.log(searcher.doc_count_all() / (len(ids) + 1)) + 1
         average = searcher.avg_field_length(field) or 1.0
         lengths = postings.lengths(field)[ids]

@@ -99,6 +99,18 @@ def build_schema() -> Schema:
     )
 
 
+def add_missing_fields(ix: Any) -> None:
+    """Give an index written by an earlier version the fields this one writes (source,
+    language, the languages' text): empty for its articles until they are written again."""
+    missing = [(name, field) for name, field in build_schema().items() if name not in ix.schema]
+    if not missing:
+        return
+    writer = ix.writer()
+    for name, field in missing:
+        writer.add_field(name, field)
+    writer.commit()
+
+
 def text_field(analyzer: Any, field_boost: float = 1.0, stored: bool = True) -> TEXT:
     """A text field whose word positions are stored as arrays (ArrayPositions)."""
     field = TEXT(stored=stored, analyzer=analyzer, field_boost=field_boost)
