@@ -150,40 +150,31 @@ def test_static_files_are_linked_by_content_hash_and_cached_for_long(client) -> 
         assert "immutable" not in stale.headers.get("Cache-Control", "")
 
 
-def test_the_article_page_shows_no_server_path_nor_the_datelines_dash(tmp_path: Path) -> None:
-    source = tmp_path / "wire" / "reut2-900.sgm"
-    source.parent.mkdir()
-    source.write_text(REUTERS_RECORD, encoding="utf-8")
-    index_dir = tmp_path / "index"
-    index_paths([source.resolve()], index_dir, workers=1)
-    app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
-    try:
-        client = app.test_client()
-        article_id = client.get("/api/search").get_json()["hits"][0]["id"]
-        located = client.get(f"/api/article/{article_id}").get_json()["located_at"]
-        assert located == "reut2-900.sgm, record 1, line 1"
-        page = html(client.get(f"/article/{article_id}"))
-        assert str(tmp_path) not in page and "From reut2-900.sgm, record 1, line 1" in page
-        # The dateline is its place: the record's date is shown once, the wire's dash never.
-        assert re.search(r"· LONDON\s*(·|</p>)", page) and "Feb 26 -" not in page
-    finally:
-        app.extensions["search_index"].close()
-
-
-def test_an_article_is_located_under_the_folder_that_was_indexed(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("indexed", "shown"),
+    [
+        ("archive/wire/reut2-900.sgm", "reut2-900.sgm"),  # a file given: its name
+        ("archive", "archive/wire/reut2-900.sgm"),  # a folder given: the path under it
+    ],
+)
+def test_the_article_page_shows_no_server_path_nor_the_datelines_dash(
+    tmp_path: Path, indexed: str, shown: str
+) -> None:
     source = tmp_path / "archive" / "wire" / "reut2-900.sgm"
     source.parent.mkdir(parents=True)
     source.write_text(REUTERS_RECORD, encoding="utf-8")
     index_dir = tmp_path / "index"
-    index_paths([(tmp_path / "archive").resolve()], index_dir, workers=1)
+    index_paths([(tmp_path / indexed).resolve()], index_dir, workers=1)
     app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
     try:
         client = app.test_client()
         article_id = client.get("/api/search").get_json()["hits"][0]["id"]
         located = client.get(f"/api/article/{article_id}").get_json()["located_at"]
-        assert located == "archive/wire/reut2-900.sgm, record 1, line 1"
+        assert located == f"{shown}, record 1, line 1"
         page = html(client.get(f"/article/{article_id}"))
-        assert str(tmp_path) not in page and "From archive/wire/reut2-900.sgm, record 1" in page
+        assert str(tmp_path) not in page and f"From {shown}, record 1, line 1" in page
+        # The dateline is its place: the record's date is shown once, the wire's dash never.
+        assert re.search(r"· LONDON\s*(·|</p>)", page) and "Feb 26 -" not in page
     finally:
         app.extensions["search_index"].close()
 
