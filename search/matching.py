@@ -22,9 +22,9 @@ from whoosh import query as whoosh_query
 from whoosh.util.numeric import byte_to_length
 
 from search.bounded import BoundedCache
-from search.postings import POSITION_TYPE, ArrayPositions
+from search.position_files import PositionTables, read_positions
+from search.postings import ArrayPositions
 from search.whoosh_internals import (
-    block_values,
     expanded_texts,
     field_terms,
     length_codes,
@@ -62,6 +62,7 @@ class PostingsCache:
         )
         self.lengths: dict[str, np.ndarray] = {}
         self.alive: np.ndarray | None = None
+        self.tables = PositionTables()  # the segments' word positions, mapped
 
 
 class PostingsReader:
@@ -90,7 +91,8 @@ class PostingsReader:
         key = (field, text, "positions")
         found = self.cache.arrays.get(key)
         if found is None:
-            found = self.cache.arrays.put(key, read_positions(self.reader, field, text))
+            found = read_positions(self.reader, field, text, self.cache.tables)
+            found = self.cache.arrays.put(key, found)
             field_format = self.reader.schema[field].format
             frequencies = (field, text, "frequencies")
             if (
@@ -156,61 +158,6 @@ def field_postings(segment: Any, field: str) -> Iterator[tuple[str, np.ndarray]]
 
 def _text(term: Any) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else str(term)
-
-
-def read_positions(reader: Any, field: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
-    """A term's occurrences over every segment: document numbers and word positions."""
-    documents, positions = [], []
-    field_format = reader.schema[field].format
-    for segment, offset in reader.leaf_readers():
-        if (field, text) not in segment:
-            continue
-        deleted, matcher = without_deletions(segment.postings(field, text))
-        if isinstance(field_format, ArrayPositions) and reads_by_block(matcher):
-            leaf_documents, leaf_positions = array_positions(matcher)
-        else:
-            leaf_documents, leaf_positions = decoded_positions(matcher, field_format)
-        if deleted:
-            keep = ~np.isin(leaf_documents, np.fromiter(deleted, dtype=np.int64))
-            leaf_documents, leaf_positions = leaf_documents[keep], leaf_positions[keep]
-        documents.append(leaf_documents + offset)
-        positions.append(leaf_positions)
-    if not documents:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(documents), np.concatenate(positions)
-
-
-def array_positions(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
-    """One segment's occurrences of a term stored as ArrayPositions, a block at a time.
-
-    All the blocks' values are joined and viewed as one array of 4-byte words: each
-    posting is its count followed by its positions, so dropping the counts leaves every
-    position in document order, with no loop over postings in Python.
-    """
-    ids: list[np.ndarray] = []
-    values: list[bytes] = []
-    for deltas, block_values_ in block_values(matcher):
-        ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
-        values.extend(block_values_)
-    if not ids:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    words = np.frombuffer(b"".join(values), dtype=POSITION_TYPE)
-    sizes = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // 4
-    heads = np.cumsum(sizes) - sizes
-    keep = np.ones(len(words), dtype=bool)
-    keep[heads] = False
-    documents = np.repeat(np.concatenate(ids), sizes - 1)
-    return documents, words[keep].astype(np.int64)
-
-
-def decoded_positions(matcher: Any, field_format: Any) -> tuple[np.ndarray, np.ndarray]:
-    """One segment's occurrences of a term, posting by posting (older indexes' pickles)."""
-    documents, positions = [], []
-    for _ in _each(matcher):
-        found = field_format.decode_positions(matcher.value())
-        documents.extend([matcher.id()] * len(found))
-        positions.extend(found)
-    return np.asarray(documents, dtype=np.int64), np.asarray(positions, dtype=np.int64)
 
 
 def read_leaf(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
