@@ -99,7 +99,7 @@ class PostingsReader:
                 isinstance(field_format, ArrayPositions)
                 and self.cache.arrays.get(frequencies) is None
             ):
-                documents, counts = np.unique(found[0], return_counts=True)
+                documents, counts = sorted_runs(found[0])
                 weights = (counts * field_format.field_boost).astype(np.float32)
                 self.cache.arrays.put(frequencies, (documents, weights))
         return found
@@ -123,6 +123,18 @@ class PostingsReader:
         if lengths is None:
             lengths = self.cache.lengths[field] = read_lengths(self.reader, field, self.size)
         return lengths
+
+
+def sorted_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct value of a sorted array and how many times it comes, in one pass
+    (np.unique sorts again: tens of milliseconds for a common word's occurrences)."""
+    if not len(values):
+        return values, np.zeros(0, dtype=np.int64)
+    new = np.empty(len(values), dtype=bool)
+    new[0] = True
+    np.not_equal(values[1:], values[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    return values[starts], np.diff(np.append(starts, len(values)))
 
 
 def alive_documents(reader: Any) -> np.ndarray | None:

@@ -31,6 +31,8 @@ import numpy as np
 from search.postings import POSITION_TYPE, ArrayPositions
 from search.whoosh_internals import (
     block_values,
+    field_terms,
+    open_segment,
     reads_by_block,
     segment_location,
     without_deletions,
@@ -118,6 +120,11 @@ def save_table(
         os.replace(temporary, target)
 
 
+def has_table(folder: Path, segment_id: str, field: str) -> bool:
+    """Whether a segment has every file of a field's position table."""
+    return all(position_file(folder, segment_id, field, part).exists() for part in PARTS)
+
+
 def load_table(folder: Path, segment_id: str, field: str) -> PositionTable | None:
     """A segment's position table of a field, mapped from its files; None without them."""
     paths = [position_file(folder, segment_id, field, part) for part in PARTS]
@@ -125,6 +132,57 @@ def load_table(folder: Path, segment_id: str, field: str) -> PositionTable | Non
         return None
     terms, index, occurrences = (np.load(path, mmap_mode="r", allow_pickle=False) for path in paths)
     return PositionTable(terms, index, occurrences)
+
+
+def position_fields(schema: Any) -> list[str]:
+    """The fields of a schema that store word positions."""
+    return [
+        name
+        for name, field in schema.items()
+        if field.format is not None and field.format.supports("positions")
+    ]
+
+
+def write_missing_tables(folder: Path, schema: Any, storage: Any, segments: Any) -> None:
+    """Give every segment that lacks them its position tables, read from its postings.
+
+    Called before a commit with all the segments it will hold: segments Whoosh's own
+    writer wrote (changed articles, merges) and those of an index written before the
+    tables (once) get them here.
+    """
+    for segment in segments:
+        segment_id = segment.segment_id()
+        missing = [f for f in position_fields(schema) if not has_table(folder, segment_id, f)]
+        if not missing or segment.is_compound():  # a compound segment's files are not read
+            continue
+        reader = open_segment(storage, schema, segment)
+        try:
+            for field in missing:
+                table = read_table(reader, field)
+                if len(table[0]):  # a field without terms needs no table: nothing to find
+                    save_table(folder, segment_id, field, table)
+        finally:
+            reader.close()
+
+
+def read_table(segment: Any, field: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A segment's position table of a field, read term by term from its posting blocks
+    (deleted documents included, as the bulk writer writes them)."""
+    stems, documents, positions = [], [], []
+    field_format = segment.schema[field].format
+    for text, matcher in field_terms(segment, field):
+        if isinstance(field_format, ArrayPositions) and reads_by_block(matcher):
+            found = array_positions(matcher)
+        else:
+            found = decoded_positions(matcher, field_format)
+        stems.append(bytes(text))
+        documents.append(found[0])
+        positions.append(found[1])
+    if not stems:
+        empty = np.zeros(0, dtype=np.int64)
+        return table_arrays([], empty, empty, empty)
+    numbers = np.repeat(np.arange(len(stems)), [len(part) for part in documents])
+    return table_arrays(stems, numbers, np.concatenate(documents), np.concatenate(positions))
 
 
 class PositionTables:

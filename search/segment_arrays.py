@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from search.matching import field_postings
+from search.position_files import write_missing_tables
 from search.schema import FACET_FIELDS
 from search.whoosh_internals import open_segment, storage_folder
 
@@ -77,12 +78,14 @@ def read_column(segment: Any, field: str) -> SegmentColumn:
 
 
 def before_commit(ix: Any) -> Callable[[list[Any]], None]:
-    """What to call with a commit's segments before it: `write_missing` for this index."""
+    """What to call with a commit's segments before it: `write_missing` for this index, and
+    the same for word positions (search/position_files.py)."""
     folder = storage_folder(ix)
 
     def write(segments: list[Any]) -> None:
         if folder is not None:
             write_missing(folder, ix.schema, ix.storage, segments)
+            write_missing_tables(folder, ix.schema, ix.storage, segments)
 
     return write
 

@@ -19,6 +19,7 @@ from search.matching import PostingsReader, evaluate
 from search.params import parse_query
 from search.position_files import PositionTables, segment_positions
 from search.schema import build_schema
+from search.segment_arrays import before_commit
 from search.whoosh_internals import segment_location
 
 TEXTS = [  # repeated words, stop words inside, a phrase's words in the wrong order
@@ -75,7 +76,7 @@ def build_index(folder: Path, pickled: bool) -> Any:
             schema[name].format = Positions(field_boost=schema[name].format.field_boost)
     ix = whoosh_index.create_in(folder, schema)
     write_generation(ix, articles(ARTICLES), dict, processes=2, memory_mb=8)
-    writer = ix.writer()
+    writer = ix.writer(compound=False)  # as the indexer's writer: the segment's own files
     for document in articles(40, start=ARTICLES):
         writer.add_document(**document)
     for n in (0, 1, 2, 7, 600, 601, ARTICLES + 3):
@@ -105,7 +106,7 @@ def assert_phrases_match_whoosh(ix: Any) -> None:
 @pytest.mark.parametrize("tables", [True, False], ids=["with tables", "written before tables"])
 def test_phrases_match_whoosh(tmp_path: Path, pickled: bool, tables: bool) -> None:
     ix = build_index(tmp_path, pickled)
-    written = sorted(tmp_path.glob("*.positions_*"))
+    written = [*tmp_path.glob("*.positions_body_*"), *tmp_path.glob("*.positions_title_*")]
     assert len(written) == 2 * 2 * 3  # two bulk segments, title and body, three files each
     if not tables:
         for path in written:
@@ -157,3 +158,16 @@ def test_sample_archive_tables_hold_whoosh_positions(samples_index: Path) -> Non
         assert assert_tables_hold_whoosh_positions(reader, fields) >= 2
         segment = next(iter(reader.leaf_readers()))[0]
         assert segment_location(segment)[0] is not None
+
+
+@pytest.mark.parametrize("pickled", [False, True], ids=["array positions", "position pickles"])
+def test_segments_without_tables_get_them_at_the_next_commit(tmp_path: Path, pickled: bool) -> None:
+    ix = build_index(tmp_path, pickled)
+    for path in tmp_path.glob("*.positions_*"):  # as an index written before the tables
+        path.unlink()
+    with ix.reader() as reader:
+        segments = [segment.segment() for segment, _ in reader.leaf_readers()]
+    before_commit(ix)(segments)  # what the indexer's next commit calls
+    with ix.reader() as reader:
+        assert assert_tables_hold_whoosh_positions(reader, ("title", "body")) == 6
+    assert_phrases_match_whoosh(ix)
