@@ -53,11 +53,12 @@ class PositionTable:
     def __init__(self, terms: np.ndarray, index: np.ndarray, occurrences: np.ndarray) -> None:
         self.terms = terms
         self.index = index
+        self.ends = index[:, 0]  # where each term ends in `terms`
         self.occurrences = occurrences
 
     def find(self, term: bytes) -> int:
         """The term's row in the index, or -1 when the segment does not hold it."""
-        terms, ends = self.terms, self.index[:, 0]
+        terms, ends = self.terms, self.ends
         low, high = 0, len(ends)
         while low < high:  # binary search over the joined, sorted terms
             middle = (low + high) // 2
@@ -130,7 +131,10 @@ def load_table(folder: Path, segment_id: str, field: str) -> PositionTable | Non
     paths = [position_file(folder, segment_id, field, part) for part in PARTS]
     if not all(path.exists() for path in paths):
         return None
-    terms, index, occurrences = (np.load(path, mmap_mode="r", allow_pickle=False) for path in paths)
+    # Plain arrays over the mapped files: slicing a np.memmap costs a Python object each.
+    terms, index, occurrences = (
+        np.asarray(np.load(path, mmap_mode="r", allow_pickle=False)) for path in paths
+    )
     return PositionTable(terms, index, occurrences)
 
 
