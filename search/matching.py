@@ -4,10 +4,11 @@ Whoosh matches and scores one posting at a time in Python: a term in most of 200
 articles costs seconds. Here each term's postings are read block by block into arrays
 (remembered per index version and shared by every thread, within a memory budget),
 boolean operators become array operations, and BM25 (Whoosh's formula and constants) is
-computed for all matches at once. Phrases and other position-dependent queries are
-narrowed by their terms first and then checked by Whoosh on those candidates only. The
-block reading goes through search/whoosh_internals.py, the one module that uses private
-names of Whoosh.
+computed for all matches at once. Phrases (exact or with a slop) intersect their
+words' positions as arrays (search/position_files.py reads them); other
+position-dependent queries are narrowed by their terms first and then checked by
+Whoosh on those candidates only. The block reading goes through
+search/whoosh_internals.py, the one module that uses private names of Whoosh.
 """
 
 from __future__ import annotations
@@ -249,7 +250,7 @@ def evaluate(postings: PostingsReader, node: Any) -> Matches:
             for text in expanded_texts(node, postings.reader)
         ]
         return combine_any([evaluate(postings, term) for term in terms], size)
-    if isinstance(node, whoosh_query.Phrase) and node.slop == 1 and node.words:
+    if isinstance(node, whoosh_query.Phrase) and 0 < node.slop <= MAX_SLOP and node.words:
         return phrase_matches(postings, node)
     return checked_by_whoosh(postings, node)
 
@@ -296,25 +297,59 @@ def combine_any(parts: list[Matches], size: int) -> Matches:
 
 
 POSITION_STRIDE = 1 << 32  # document * stride + position: one integer per occurrence
+MAX_SLOP = 32  # a phrase with a wider slop is matched by Whoosh: one search per gap here
 
 
 def phrase_matches(postings: PostingsReader, node: Any) -> Matches:
-    """Documents where the phrase's words stand next to each other, in order."""
+    """Documents where the phrase's words stand in order, each within the phrase's slop
+    of the words before it (next to each other when the slop is 1)."""
     words = [whoosh_query.Term(node.fieldname, word, boost=node.boost) for word in node.words]
     for word in node.words:  # positions first: they give the words' postings too
         postings.positions(node.fieldname, word)
     candidates = combine_all([evaluate(postings, word) for word in words], postings.size)
-    starts: np.ndarray | None = None
-    for index, word in enumerate(node.words):
+    occurrences = []
+    for word in node.words:
         documents, positions = postings.positions(node.fieldname, word)
         keep = candidates.mask[documents]
         # Occurrences come in document then position order, so the keys are sorted already.
-        keys = documents[keep] * POSITION_STRIDE + positions[keep] - index
-        starts = keys if starts is None else sorted_common(starts, keys)
+        occurrences.append(documents[keep] * POSITION_STRIDE + positions[keep])
+    if node.slop == 1:
+        starts = occurrences[0]
+        for index, keys in enumerate(occurrences[1:], 1):
+            starts = sorted_common(starts, keys - index)
+    else:
+        starts = near_starts(occurrences, node.slop)
     mask = np.zeros(postings.size, dtype=bool)
-    if starts is not None:
-        mask[starts // POSITION_STRIDE] = True
+    mask[starts // POSITION_STRIDE] = True
     return Matches(mask, np.where(mask, candidates.scores, 0).astype(np.float32))
+
+
+def near_starts(occurrences: list[np.ndarray], slop: int) -> np.ndarray:
+    """Where the words' spans start, as Whoosh's SpanNear2 (ordered, mindist 1) finds them:
+    each word 1 to `slop` positions after the end of the span of the words before it.
+
+    Spans are (start, end) keys of sorted occurrences; each word extends every span by
+    each gap it can stand at: one binary search per gap, not per posting.
+    """
+    starts = ends = occurrences[0]
+    for keys in occurrences[1:]:
+        found_starts, found_ends = [], []
+        for gap in range(1, slop + 1):
+            found = np.minimum(np.searchsorted(keys, ends + gap), max(len(keys) - 1, 0))
+            hit = keys[found] == ends + gap if len(keys) else np.zeros(len(ends), dtype=bool)
+            found_starts.append(starts[hit])
+            found_ends.append(ends[hit] + gap)
+        starts, ends = distinct_spans(np.concatenate(found_starts), np.concatenate(found_ends))
+    return starts
+
+
+def distinct_spans(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each (start, end) pair once, in order: a span reached by two paths counts once."""
+    order = np.lexsort((ends, starts))
+    starts, ends = starts[order], ends[order]
+    new = np.ones(len(starts), dtype=bool)
+    new[1:] = (starts[1:] != starts[:-1]) | (ends[1:] != ends[:-1])
+    return starts[new], ends[new]
 
 
 def sorted_common(first: np.ndarray, second: np.ndarray) -> np.ndarray:

@@ -1,7 +1,8 @@
-"""Phrases read word positions from the tables written beside each segment, and match
-exactly what Whoosh's own phrase query matches: on the sample archive, across several
-segments (some written by Whoosh's writer, without tables), with deleted articles, with
-the tables removed (an index written before them) and with Whoosh's position pickles."""
+"""Phrases (exact or with a slop) read word positions from the tables written beside each
+segment, and match exactly what Whoosh's own phrase query matches: on the sample archive,
+across several segments (some written by Whoosh's writer, without tables), with deleted
+articles, with the tables removed (an index written before them) and with Whoosh's
+position pickles."""
 
 from __future__ import annotations
 
@@ -43,11 +44,20 @@ PHRASES = [
     '"oil oil oil"',
     '"no panic"',
     '"panic grain"',
-    '"prices oil"',  # the end of a title and the start of a body: never one phrase
-    '"prices exchange"',
+    '"prices oil"',
+    '"prices exchange"',  # the end of a title and the start of a body: never one phrase
     '"grain nowhereword"',
     'title:"oil exchange"',
-    '"grain exchange"~3',  # with slop: Whoosh checks the candidates
+    '"grain exchange"~3',  # with a slop: each word within 3 positions of the span before
+    '"grain market"~5',
+    '"market grain"~5',  # in order only
+    '"oil price"~2',
+    '"grain grain"~2',
+    '"exchange grain exchange"~3',
+    '"price oil price oil"~4',
+    '"said panic market"~6',
+    '"no exchange"~3',
+    '"price fell"~40',  # wider than MAX_SLOP: Whoosh's own matcher
     '"market panic" OR "oil price"',
     '"grain exchange" AND NOT "no panic"',
 ]
