@@ -114,11 +114,15 @@ def save_table(
     The occurrences go last: a table is read only when all its files are there.
     """
     for part, array in zip(PARTS, arrays, strict=True):
-        target = position_file(folder, segment_id, field, part)
-        temporary = folder / f".{target.name}.{os.getpid()}"  # Whoosh skips dot files
-        with open(temporary, "wb") as handle:
-            np.save(handle, array, allow_pickle=False)
-        os.replace(temporary, target)
+        save_array(position_file(folder, segment_id, field, part), array)
+
+
+def save_array(target: Path, array: np.ndarray) -> None:
+    """Write an array as a `.npy` file that appears whole or not at all."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}")  # Whoosh skips dot files
+    with open(temporary, "wb") as handle:
+        np.save(handle, array, allow_pickle=False)
+    os.replace(temporary, target)
 
 
 def has_table(folder: Path, segment_id: str, field: str) -> bool:

@@ -22,6 +22,7 @@ from search.position_files import PositionTables, segment_positions
 from search.schema import build_schema
 from search.segment_arrays import before_commit
 from search.whoosh_internals import segment_location
+from tests.test_segment_arrays import whoosh_positions
 
 TEXTS = [  # repeated words, stop words inside, a phrase's words in the wrong order
     "the grain exchange said there was no panic in the grain market",
@@ -126,17 +127,6 @@ def test_phrases_match_whoosh(tmp_path: Path, pickled: bool, tables: bool) -> No
     assert_phrases_match_whoosh(ix)
 
 
-def whoosh_positions(matcher: Any) -> tuple[list[int], list[int]]:
-    """A term's occurrences as Whoosh decodes them, posting by posting."""
-    documents, positions = [], []
-    while matcher.is_active():
-        found = matcher.value_as("positions")
-        documents.extend([matcher.id()] * len(found))
-        positions.extend(found)
-        matcher.next()
-    return documents, positions
-
-
 def assert_tables_hold_whoosh_positions(reader: Any, fields: tuple[str, ...]) -> int:
     """Every term's occurrences in every table equal Whoosh's; how many tables there were."""
     tables, found = PositionTables(), 0
@@ -149,7 +139,7 @@ def assert_tables_hold_whoosh_positions(reader: Any, fields: tuple[str, ...]) ->
             for term in segment.lexicon(field):
                 ours = segment_positions(segment, field, term, table)
                 assert ours is not None
-                expected = whoosh_positions(segment.postings(field, term))
+                expected = whoosh_positions(segment, field, term)
                 assert (ours[0].tolist(), ours[1].tolist()) == expected, (field, term)
             assert table.lookup(b"nowhereword") is None
     return found
