@@ -14,6 +14,7 @@ from search.entities.reading import (
     INNER_CAPITAL,
     NAME_PARTICLES,
     Origin,
+    heading_breaks,
     known_words,
     model_input,
     readable_texts,
@@ -116,7 +117,10 @@ class NameFinder:
 
         nlp = self._model()
         readable = [readable_texts(title, body) for title, body in articles]
-        windows = [model_input(nlp, texts["title"], texts["body"]) for texts in readable]
+        windows = [
+            model_input(nlp, texts["title"], texts["body"], heading_breaks(body))
+            for texts, (_, body) in zip(readable, articles, strict=True)
+        ]
         docs = (Doc(nlp.vocab, words=words, spaces=spaces) for words, spaces, _ in windows)
         tagged = nlp.get_pipe("ner").pipe(docs, batch_size=self.batch_size)
         for (title, body), texts, (_, _, origins), doc in zip(

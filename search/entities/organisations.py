@@ -9,6 +9,8 @@ from dataclasses import replace
 from functools import lru_cache
 
 from search.entities.evidence import LOOK_BEHIND, TITLE_BEFORE, occurrences
+from search.entities.reading import is_table_row
+from search.entities.shouting import line_at
 from search.entities.spans import Field, Span
 from search.models import Mention
 
@@ -116,7 +118,14 @@ def org_mentions(spans: list[Span], texts: dict[str, str]) -> list[Mention]:
                 s.end)
         for s in spans
         if " " in s.text or s.text.isupper() or used_mid_sentence(s.text, texts)
+        or on_table_row(s, texts)
     ]  # fmt: skip
+
+
+def on_table_row(span: Span, texts: dict[str, str]) -> bool:
+    """A name on a table row, which only a results list gives ("Braga 0 Boavista 0"):
+    a cell, never a word that starts a sentence."""
+    return is_table_row(line_at(texts[span.field], span.start))
 
 
 def initials(name: str) -> str:
