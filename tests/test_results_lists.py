@@ -83,6 +83,12 @@ def test_a_name_does_not_run_on_from_an_all_caps_heading(finder: NameFinder) -> 
     names |= values(finder, "Riverside through", body, "org")
     assert "Marta Kowalczyk" in names
     assert not [name for name in names if "Vale Riverside" in name]
+    listed = "The line-up was announced.\nSILVER HARBOUR\nThe Glass Owls\nRobert Lindqvist\n"
+    assert "Glass Owls Robert" not in " ".join(values(finder, "Line-up", listed, "org"))
+    # Wrapped wire prose: a short first line (the dateline was cut from it) is no list item.
+    wrapped = ("Quota talks at the International\nCocoa Organization council meeting here "
+               "continued this\nafternoon, delegates said.\n")  # fmt: skip
+    assert values(finder, "", wrapped, "org") == {"International Cocoa Organization"}
 
 
 def test_results_lists_reach_the_facets_of_an_index(tmp_path: Path) -> None:
@@ -106,3 +112,17 @@ def test_results_lists_reach_the_facets_of_an_index(tmp_path: Path) -> None:
     assert "Estrela Norte" in teams.hits[0].orgs
     assert [hit.id for hit in runners.hits] == ["sprint"]
     assert {"Dawit Alemu", "Carlos Brandao"} <= set(runners.hits[0].actors)
+
+
+def test_organisations_that_open_a_sentence_are_kept_where_the_text_shows_them(
+    finder: NameFinder,
+) -> None:
+    body = (
+        "Ministers met on Monday. Oxfam, a British charity, said prices would rise. "
+        "G8 finance ministers agreed on debt relief.\n"
+        "A Unilever spokesman said the plan would fail."
+    )
+    orgs = values(finder, "Prices to rise", body, "org")
+    assert {"Oxfam", "G8", "Unilever"} <= orgs
+    # A given name joined by a hyphen is no brand.
+    assert "Jae-Sung" not in values(finder, "Talks", "Jae-Sung said talks would go on.", "org")

@@ -9,7 +9,7 @@ from typing import Any
 
 from search.entities.countries import load_gazetteer
 from search.entities.names import GROUP_MARK, UNITS, resolve_names
-from search.entities.organisations import described_organisations
+from search.entities.organisations import described_organisations, forum_codes
 from search.entities.reading import (
     INNER_CAPITAL,
     NAME_PARTICLES,
@@ -127,7 +127,7 @@ class NameFinder:
             articles, readable, windows, tagged, strict=True
         ):
             spans = with_results(list(clean_spans(doc, origins, texts)), texts["body"])
-            spans = described_organisations(spans, texts)
+            spans = forum_codes(described_organisations(spans, texts), texts)
             original = {"title": title, "body": body}
             # Surfaces as the article writes them: "REAGAN" in an all-caps headline.
             yield [

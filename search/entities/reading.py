@@ -96,18 +96,25 @@ def model_input(
 
 def heading_breaks(body: str) -> tuple[int, ...]:
     """The line ends of a body's headings and list items: all-caps lines (not table rows,
-    which the model never reads) and short lines. A name never runs on from one into the
-    next line ("...WIN OVER PORTO" + "Aston Villa beat" is no "Porto Aston"; "The Rolling
-    Stones" + "Paul McCartney" are two names). Wire copy wraps its prose in long lines,
-    so a name split across a line break there stays one ("Jaime" / "Ongpin")."""
+    which the model never reads) and short lines followed by another short line. A name
+    never runs on from one into the next line ("...WIN OVER PORTO" + "Aston Villa beat"
+    is no "Porto Aston"; "The Rolling Stones" + "Paul McCartney" are two names). Wire
+    copy wraps its prose in long lines (the first one may be short: the dateline was cut
+    from it), so a name split across a line break there stays one ("the International" /
+    "Coffee Organization")."""
     breaks = []
-    start = 0
-    for line in body.split("\n"):
-        end = start + len(line)
-        if len(line.strip()) < LIST_ITEM or is_shouting(line) and not is_table_row(line):
+    end = -1
+    lines = body.split("\n")
+    for line, following in zip(lines, [*lines[1:], ""], strict=True):
+        end += len(line) + 1
+        listed = _is_short(line) and _is_short(following) and bool(following.strip())
+        if listed or is_shouting(line) and not is_table_row(line):
             breaks.append(end)
-        start = end + 1
     return tuple(breaks)
+
+
+def _is_short(line: str) -> bool:
+    return len(line.strip()) < LIST_ITEM
 
 
 def cut_at(windows: list[tuple[int, int]], breaks: tuple[int, ...]) -> list[tuple[int, int]]:
