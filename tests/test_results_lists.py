@@ -114,15 +114,7 @@ def test_results_lists_reach_the_facets_of_an_index(tmp_path: Path) -> None:
     assert {"Dawit Alemu", "Carlos Brandao"} <= set(runners.hits[0].actors)
 
 
-def test_organisations_that_open_a_sentence_are_kept_where_the_text_shows_them(
-    finder: NameFinder,
-) -> None:
-    body = (
-        "Ministers met on Monday. Oxfam, a British charity, said prices would rise. "
-        "G8 finance ministers agreed on debt relief.\n"
-        "A Unilever spokesman said the plan would fail."
-    )
-    orgs = values(finder, "Prices to rise", body, "org")
-    assert {"Oxfam", "G8", "Unilever"} <= orgs
-    # A given name joined by a hyphen is no brand.
-    assert "Jae-Sung" not in values(finder, "Talks", "Jae-Sung said talks would go on.", "org")
+def test_forum_codes_are_organisations_wherever_they_stand(finder: NameFinder) -> None:
+    body = "G8 finance ministers agreed on debt relief before the G-20 summit on Monday."
+    assert values(finder, "Debt relief agreed", body, "org") >= {"G8", "G-20"}
+    assert values(finder, "Jet order", "The airline ordered ten A320 jets.", "org") == set()

@@ -28,12 +28,6 @@ ORGANISATION_NOUNS = """company firm group organisation organization agency carr
     maker manufacturer retailer insurer lender broadcaster newspaper network operator charity
     conglomerate subsidiary watchdog website band club party movement brewer publisher
     chain developer producer supplier utility"""
-# "Hamas, a radical Palestinian group," and "A Greenpeace statement".
-NOUN_AFTER = re.compile(
-    rf",\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}(?:{'|'.join(ORGANISATION_NOUNS.split())})\b"
-)
-DETERMINER_BEFORE = re.compile(r"(?:^|\s)(?:A|An)\s+\Z")
-CAMEL_CASE = re.compile(r"[a-z][A-Z]")
 FORUM_CODE = re.compile(r"(?<![\w-])G-?\d{1,2}(?![\w-])")
 NOUN_BEFORE = re.compile(rf"\b(?:{'|'.join(ORGANISATION_NOUNS.split())})(,?)\s+\Z")
 
@@ -125,25 +119,8 @@ def org_mentions(spans: list[Span], texts: dict[str, str]) -> list[Mention]:
                 s.end)
         for s in spans
         if " " in s.text or s.text.isupper() or used_mid_sentence(s.text, texts)
-        or on_table_row(s, texts) or looks_like_a_brand(s.text)
-        or introduced_as_organisation(s, texts)
+        or on_table_row(s, texts)
     ]  # fmt: skip
-
-
-def looks_like_a_brand(word: str) -> bool:
-    """A word no sentence start explains: a capital right after a small letter ("YouTube",
-    "PlayStation"), which common words never have. Hyphens and slashes join words and names
-    ("Roed-Larsen", "Jong-un", "Meath/Kildare"), not a brand."""
-    return CAMEL_CASE.search(word) is not None
-
-
-def introduced_as_organisation(span: Span, texts: dict[str, str]) -> bool:
-    """ "Hamas, a radical Palestinian group, said", "A Greenpeace statement": a name the
-    sentence itself shows as an organisation's, even where it opens the sentence."""
-    text = texts[span.field]
-    if NOUN_AFTER.match(text, span.end):
-        return True
-    return DETERMINER_BEFORE.search(text, max(0, span.start - 4), span.start) is not None
 
 
 def forum_codes(spans: list[Span], texts: dict[str, str]) -> list[Span]:
