@@ -70,7 +70,7 @@ def resolved(stories: list[ArticleText]) -> list:
     for entities in found:
         names.add(entities)
     resolver = names.resolver(story.body for story in stories)
-    return [resolver.resolve(e, s.title) for e, s in zip(found, stories, strict=True)]
+    return [resolver.resolve(e, s.title, s.body) for e, s in zip(found, stories, strict=True)]
 
 
 REAGAN_ARCHIVE = [
@@ -276,3 +276,24 @@ def test_a_well_known_surname_in_a_headline_stays_as_written() -> None:
     # No full name dominates the surname, but the archive knows it well: the model never
     # reads an all-caps headline, the archive does.
     assert resolved(stories)[-1].actors == ["Dahlquist"]
+
+
+def test_a_name_becomes_a_longer_one_only_where_the_article_allows_it() -> None:
+    stories = [
+        ArticleText("A", "Analysts at Reuters Breakingviews said the bid was too rich."),
+        ArticleText("B", "Reuters Breakingviews columnists doubted the merger on Monday."),
+        ArticleText("C", "The price is high, Reuters Breakingviews argued in a column."),
+        ArticleText("D", "Treasury Secretary James Baker said the dollar was too weak."),
+        ArticleText("E", "Treasury Secretary James Baker met bankers in Paris."),
+        ArticleText("F", "Treasury Secretary James Baker told Congress that rates would fall."),
+        ArticleText("G", "The company told Reuters on Monday that it would sell the unit."),
+        ArticleText("H", "Howard Baker and Susan Baker opened the school on Friday. Baker said "
+                    "it would teach 300 children."),
+    ]  # fmt: skip
+    found = resolved(stories)
+    assert found[0].orgs == ["Reuters Breakingviews"]
+    # The archive's longer name says what this article does not: it stays as written.
+    assert found[6].orgs == ["Reuters"]
+    # Two bearers of the surname in the article: it is none of the archive's.
+    assert "James Baker" not in found[7].actors
+    assert {"Howard Baker", "Susan Baker"} <= set(found[7].actors)

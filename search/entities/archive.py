@@ -49,12 +49,16 @@ from pathlib import Path
 import ahocorasick
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from search.entities.evidence import UNCONFIRMED, occurrences
 from search.entities.mapping import (
+    CORPORATE_SUFFIXES,
+    SMALL_WORDS,
     Key,
     bearers_by_surname,
     build_mapping,
     dominant_candidate,
     first_word_of,
+    initials,
 )
 from search.entities.names import GROUP_MARK
 from search.entities.shouting import is_shouting
@@ -154,12 +158,19 @@ class ArchiveResolver:
         self.common_words = common_words or set()
         self._automata: dict[bool, ahocorasick.Automaton] = {}
 
-    def resolve(self, entities: Entities, title: str) -> Entities:
-        """The article's entities with archive-wide names; known names the model missed added."""
-        own = own_longer_names(entities.mentions)
-        mentions = [self._mapped(m, own) for m in entities.mentions]
-        # A group no party of the archive is named after is no name at all.
-        mentions = [m for m in mentions if not m.canonical.endswith(GROUP_MARK)]
+    def resolve(self, entities: Entities, title: str, body: str = "") -> Entities:
+        """The article's entities with archive-wide names; known names the model missed added.
+
+        A name becomes a longer one only where the article is compatible with it: the
+        article names no other bearer of it, and an organisation's longer name says nothing
+        the article does not ("Reuters" stays Reuters beside the archive's "Reuters
+        Breakingviews" unless the article says "Breakingviews")."""
+        own, ambiguous = own_longer_names(entities.mentions)
+        text = f"{title}\n{body}" if body else None
+        mentions = [self._mapped(m, own, ambiguous, text) for m in entities.mentions]
+        # A group no party of the archive is named after is no name at all; nor is a name
+        # no article shows as a person's.
+        mentions = [m for m in mentions if not m.canonical.endswith((GROUP_MARK, UNCONFIRMED))]
         if title:
             mentions += self.known_names(title, "title", mentions, shouted=is_shouting(title))
         suppressed: set[Key] = {
@@ -168,14 +179,29 @@ class ArchiveResolver:
         }  # fmt: skip
         return rebuild_entities(mentions, entities.countries, suppressed)
 
-    def _mapped(self, mention: Mention, own: dict[Key, str]) -> Mention:
+    def _mapped(
+        self, mention: Mention, own: dict[Key, str], ambiguous: set[Key], text: str | None
+    ) -> Mention:
         key = (mention.kind, mention.canonical)
         target = (mention.kind, own[key]) if key in own else self.mapping.get(key)
-        if target is None:
+        if target is None or not self._compatible(key, target, ambiguous, text):
             return mention
         kind, canonical = target
         return Mention(kind, canonical, mention.surface, mention.field, mention.start,  # type: ignore[arg-type]
                        mention.end)  # fmt: skip
+
+    @staticmethod
+    def _compatible(key: Key, target: Key, ambiguous: set[Key], text: str | None) -> bool:
+        """Whether the article allows its name `key` to become the archive's longer `target`."""
+        kind, value = key
+        if target[0] != kind or " " in value or len(target[1]) <= len(value):
+            return True  # a change of kind, a spelling, a merge of forms
+        if key in ambiguous:
+            return False  # "Baker" where the article names Howard Baker and James Baker
+        if kind != "org" or text is None or value.replace(".", "") == initials(target[1]):
+            return True  # a surname, an acronym: "OPEC" stands for its long name
+        extra = [w for w in target[1].split()[1:] if w.rstrip(".,") not in CORPORATE_SUFFIXES]
+        return all(w.lower() in SMALL_WORDS or occurrences(w).search(text) for w in extra)
 
     def known_names(
         self,
@@ -224,6 +250,8 @@ class ArchiveResolver:
             target = self.mapping.get((kind, value), (kind, value))
             if count < KNOWN_MIN_ARTICLES or target is None or value in NOT_NAMES:
                 continue
+            if value.endswith(UNCONFIRMED):
+                continue
             if " " in value:
                 forms.setdefault(value, target)
             elif kind == "org" and value.isupper() and value.isalpha() and len(value) >= 2:
@@ -251,9 +279,10 @@ class ArchiveResolver:
         return forms
 
 
-def own_longer_names(mentions: list[Mention]) -> dict[Key, str]:
+def own_longer_names(mentions: list[Mention]) -> tuple[dict[Key, str], set[Key]]:
     """The longer name an article itself gives a one-word value: the one person whose
-    surname it is, the one organisation whose name starts with it ("Boeing" -> "Boeing Co")."""
+    surname it is, the one organisation whose name starts with it ("Boeing" -> "Boeing Co");
+    and the one-word values for which the article has several longer names."""
     longer: dict[Key, set[str]] = defaultdict(set)
     for mention in mentions:
         words = mention.canonical.split()
@@ -261,7 +290,8 @@ def own_longer_names(mentions: list[Mention]) -> dict[Key, str]:
             continue
         short = words[-1] if mention.kind == "actor" else first_word_of(mention.canonical)
         longer[(mention.kind, short)].add(mention.canonical)
-    return {key: names.pop() for key, names in longer.items() if len(names) == 1}
+    own = {key: next(iter(names)) for key, names in longer.items() if len(names) == 1}
+    return own, {key for key, names in longer.items() if len(names) > 1}
 
 
 def _word_bounded(text: str, start: int, end: int) -> bool:

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from search.entities.evidence import occurrences, shown_as_person
+from search.entities.evidence import occurrences, people_shown_as_such, shown_as_person
 from search.entities.organisations import (
     CORPORATE_SUFFIX_WORDS,
     joined_organisations,
@@ -62,6 +62,7 @@ ORG_LIKE = {
     "Inc", "Corp", "Co", "Ltd", "Plc", "Bank", "Group", "Party", "Ministry", "Company", "Fund",
     "Council", "Commission", "Agency", "Association", "University", "Institute", "Exchange",
     "Board", "Committee", "Department", "Union", "Reserve", "Treasury", "House", "Senate",
+    "Motors", "Dynamics", "Electric", "Mills", "Foods", "Industries", "Airlines", "Systems",
 }  # fmt: skip
 # Units and codes of tables and wires: never part of a name.
 UNITS = {
@@ -116,14 +117,6 @@ def one_case_per_name(mentions: list[Mention]) -> list[Mention]:
         replace(m, canonical=best[m.canonical.casefold()]) if m.kind == "actor" else m
         for m in mentions
     ]
-
-
-def people_shown_as_such(mentions: list[Mention], texts: dict[str, str]) -> list[Mention]:
-    """The mentions without one-word "people" the article never shows as a person: the
-    model calls "Brexit", "Glaciers" and a port people; a title or speech says who is."""
-    alone = {m.canonical for m in mentions if m.kind == "actor" and " " not in m.canonical}
-    doubtful = {name for name in alone if not shown_as_person(name, texts)}
-    return [m for m in mentions if m.kind != "actor" or m.canonical not in doubtful]
 
 
 def people_called_organisations(span: Span, texts: dict[str, str]) -> Span:
@@ -211,8 +204,8 @@ def drop_title(span: Span) -> Span | None:
     ):
         dropped += 1
         words.pop(0)
-    if not words:
-        return None
+    if not words or (dropped and len(words) == 1 and words[0] in ORG_LIKE):
+        return None  # "General Motors" is no General called Motors
     if not dropped:
         return span
     start = span.end - len(" ".join(words))
