@@ -297,3 +297,17 @@ def test_a_name_becomes_a_longer_one_only_where_the_article_allows_it() -> None:
     # Two bearers of the surname in the article: it is none of the archive's.
     assert "James Baker" not in found[7].actors
     assert {"Howard Baker", "Susan Baker"} <= set(found[7].actors)
+
+
+def test_a_surname_several_well_known_people_share_stays_as_written_in_a_headline() -> None:
+    stories = [
+        ArticleText("A", "Treasury Secretary James Okonkwo said the dollar was too weak."),
+        ArticleText("B", "Treasury Secretary James Okonkwo met bankers in Paris."),
+        ArticleText("C", "James Okonkwo told Congress that rates would fall."),
+        ArticleText("D", "Senator Grace Okonkwo said the bill would pass."),
+        ArticleText("E", "Senator Grace Okonkwo voted against the budget."),
+        ArticleText("F", "Senator Grace Okonkwo told reporters she would run again."),
+        ArticleText("TREASURY'S OKONKWO SAYS DOLLAR TOO WEAK", ""),
+    ]
+    # Neither bearer dominates the surname; the headline still names a person.
+    assert resolved(stories)[-1].actors == ["Okonkwo"]

@@ -270,8 +270,14 @@ class ArchiveResolver:
                 continue  # "JEFFERIES" may be Jefferies Group; "BOND" is mostly a bond
             best = dominant_candidate(bearers, actors) if bearers else None
             alone = actors.get(short, 0)
-            if best is None and alone >= KNOWN_MIN_ARTICLES and alone > people - alone:
-                best = short  # said alone more than with given names: "REAGAN", as written
+            known = [name for name in bearers if actors[name] >= KNOWN_MIN_ARTICLES]
+            if best is None and people >= KNOWN_MIN_ARTICLES and (
+                alone > people - alone or len(known) > 1
+            ):
+                # Said alone more than with given names ("REAGAN"), or the surname of
+                # several well-known people ("BAKER"): a person, as written.
+                forms[short] = self.mapping.get(("actor", short)) or ("actor", short)
+                continue
             if best is not None and actors[best] >= KNOWN_MIN_ARTICLES:
                 target = self.mapping.get(("actor", best), ("actor", best))
                 if target is not None:

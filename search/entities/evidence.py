@@ -89,8 +89,14 @@ def people_shown_as_such(mentions: list[Mention], texts: dict[str, str]) -> list
     of a storm, place or building ("Winter Outlook", "Fort Wayne") marked as unconfirmed
     unless the article shows them as people: the archive keeps them only where another
     article does ("talks with Condoleezza Rice" in passing, "Secretary Condoleezza Rice")."""
-    names = {m.canonical for m in mentions if m.kind == "actor"}
-    wrong = {name for name in names if _doubtful(name) and not _shown(name, texts)}
+    surfaces: dict[str, set[str]] = {}
+    for mention in mentions:
+        if mention.kind == "actor":
+            surfaces.setdefault(mention.canonical, {mention.canonical}).add(mention.surface)
+    wrong = {
+        name for name, forms in surfaces.items()
+        if _doubtful(name) and not any(_shown(form, texts) for form in forms)
+    }  # fmt: skip
     return [
         m if m.kind != "actor" or m.canonical not in wrong
         else replace(m, canonical=m.canonical + UNCONFIRMED)
@@ -104,10 +110,13 @@ def _doubtful(name: str) -> bool:
 
 
 def _shown(name: str, texts: dict[str, str]) -> bool:
+    if " " not in name:
+        return shown_as_person(name, texts)
+    # Organisations speak too: a longer name needs more than "X said".
     last = name.split()[-1]
-    if shown_as_person(name, texts) or (last != name and shown_as_person(last, texts)):
+    if shown_as_person(name, texts, speech=False) or shown_as_person(last, texts, speech=False):
         return True
-    return last != name and introduced_as_person(name, texts)
+    return introduced_as_person(name, texts)
 
 
 def introduced_as_person(name: str, texts: dict[str, str]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
@@ -89,9 +90,11 @@ def resolve_names(spans: list[Span], texts: dict[str, str]) -> list[Mention]:
     spans = [s for s in spans if s.text]
     full_names = {p.text for p in people if " " in p.text}
     # The model sometimes calls a person's surname an organisation: "Kiprono said".
-    known = {surname(name).casefold() for name in full_names} | {n.casefold() for n in full_names}
-    people += [s for s in spans if s.kind == "org" and s.text.casefold() in known]
-    spans = [s for s in spans if not (s.kind == "org" and s.text.casefold() in known)]
+    # "Pavković" beside "General Pavkovic": one person, whatever the accents.
+    known = {name_key(surname(name)) for name in full_names} | {name_key(n) for n in full_names}
+    known |= {name_key(p.text) for p in people if p.text.istitle()}
+    people += [s for s in spans if s.kind == "org" and name_key(s.text) in known]
+    spans = [s for s in spans if not (s.kind == "org" and name_key(s.text) in known)]
     full_names |= find_missed_full_names(people, full_names, texts)
     # "Phelps" beside "Phelps Dodge Corp" is the company, unless a person is named so.
     companies = {s.text.split()[0]: s for s in spans if s.kind == "org" and " " in s.text}
@@ -106,15 +109,21 @@ def resolve_names(spans: list[Span], texts: dict[str, str]) -> list[Mention]:
     return without_overlaps(people_shown_as_such(one_case_per_name(mentions), texts))
 
 
+def name_key(name: str) -> str:
+    """A name without case and accents: "Pavković" and "PAVKOVIC" are one key."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 def one_case_per_name(mentions: list[Mention]) -> list[Mention]:
-    """ "Hamid bin Rashed" and "Hamid Bin Rashed" in one article: one person, under the
-    form the article uses most (the first of equals)."""
+    """ "Hamid bin Rashed" and "Hamid Bin Rashed", "Pavkovic" and "Pavković" in one article:
+    one person, under the form the article uses most (the first of equals)."""
     forms = Counter(m.canonical for m in mentions if m.kind == "actor")
     best: dict[str, str] = {}
     for form, _ in forms.most_common():
-        best.setdefault(form.casefold(), form)
+        best.setdefault(name_key(form), form)
     return [
-        replace(m, canonical=best[m.canonical.casefold()]) if m.kind == "actor" else m
+        replace(m, canonical=best[name_key(m.canonical)]) if m.kind == "actor" else m
         for m in mentions
     ]
 
