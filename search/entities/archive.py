@@ -271,8 +271,10 @@ class ArchiveResolver:
             best = dominant_candidate(bearers, actors) if bearers else None
             alone = actors.get(short, 0)
             known = [name for name in bearers if actors[name] >= KNOWN_MIN_ARTICLES]
-            if best is None and people >= KNOWN_MIN_ARTICLES and (
-                alone > people - alone or len(known) > 1
+            if (
+                best is None
+                and people >= KNOWN_MIN_ARTICLES
+                and (alone > people - alone or len(known) > 1)
             ):
                 # Said alone more than with given names ("REAGAN"), or the surname of
                 # several well-known people ("BAKER"): a person, as written.

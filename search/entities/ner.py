@@ -101,7 +101,7 @@ OF_PLACE = re.compile(r" of (?:the )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?(?![\w'
 # "Brent crude", "the Hang Seng index": markets and prices, not organisations or people.
 MARKET_AFTER = re.compile(r"\s+(?:index|indices|crude|futures|benchmark|average)\b")
 # "Interior" of "Interior Minister": an office, no organisation.
-OFFICE_AFTER = re.compile(r"\s+(?:Minister|Ministers|Secretary|Secretaries|Spokesman|Spokeswoman)\b")
+OFFICE_AFTER = re.compile(r"\s+(?:Ministers?|Secretary|Secretaries|Spokes(?:man|woman))\b")
 GROUP_CODE = re.compile(r"[A-Z]{1,3}\d{1,2}")
 EDGE_PUNCTUATION = " \t\n\"'“”‘’«»,;:()[]{}<>-–—"
 
