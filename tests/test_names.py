@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from search.entities.names import one_edit_apart
 from search.entities.ner import NameFinder
+from search.entities.spellings import one_edit_apart
 from tests.conftest import SEED, need
 
 

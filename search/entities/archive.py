@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,16 +49,14 @@ from pathlib import Path
 import ahocorasick
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from search.entities.evidence import UNCONFIRMED, occurrences
+from search.entities.compatible import NAME_KINDS, ArticleNames
+from search.entities.evidence import UNCONFIRMED
 from search.entities.mapping import (
-    CORPORATE_SUFFIXES,
-    SMALL_WORDS,
     Key,
     bearers_by_surname,
     build_mapping,
     dominant_candidate,
     first_word_of,
-    initials,
 )
 from search.entities.names import GROUP_MARK
 from search.entities.shouting import is_shouting
@@ -75,7 +73,6 @@ NOT_NAMES = set(STOP_WORDS) | {
     "house", "state", "court", "union", "group", "street", "mark", "price", "prices", "west",
     "north", "south", "east", "march", "april", "june", "young", "king", "long", "black",
 }  # fmt: skip
-NAME_KINDS: tuple[EntityKind, ...] = ("actor", "org")
 
 
 @dataclass
@@ -161,13 +158,9 @@ class ArchiveResolver:
     def resolve(self, entities: Entities, title: str, body: str = "") -> Entities:
         """The article's entities with archive-wide names; known names the model missed added.
 
-        A name becomes a longer one only where the article is compatible with it: the
-        article names no other bearer of it, and an organisation's longer name says nothing
-        the article does not ("Reuters" stays Reuters beside the archive's "Reuters
-        Breakingviews" unless the article says "Breakingviews")."""
-        own, ambiguous = own_longer_names(entities.mentions)
-        text = f"{title}\n{body}" if body else None
-        mentions = [self._mapped(m, own, ambiguous, text) for m in entities.mentions]
+        A name becomes a longer one only where the article allows it (compatible.py)."""
+        names = ArticleNames.of(entities.mentions, f"{title}\n{body}" if body else None)
+        mentions = [self._mapped(m, names) for m in entities.mentions]
         # A group no party of the archive is named after is no name at all; nor is a name
         # no article shows as a person's.
         mentions = [m for m in mentions if not m.canonical.endswith((GROUP_MARK, UNCONFIRMED))]
@@ -179,29 +172,14 @@ class ArchiveResolver:
         }  # fmt: skip
         return rebuild_entities(mentions, entities.countries, suppressed)
 
-    def _mapped(
-        self, mention: Mention, own: dict[Key, str], ambiguous: set[Key], text: str | None
-    ) -> Mention:
-        key = (mention.kind, mention.canonical)
-        target = (mention.kind, own[key]) if key in own else self.mapping.get(key)
-        if target is None or not self._compatible(key, target, ambiguous, text):
+    def _mapped(self, mention: Mention, names: ArticleNames) -> Mention:
+        target = names.target((mention.kind, mention.canonical), self.mapping.get(
+            (mention.kind, mention.canonical)))  # fmt: skip
+        if target is None:
             return mention
         kind, canonical = target
         return Mention(kind, canonical, mention.surface, mention.field, mention.start,  # type: ignore[arg-type]
                        mention.end)  # fmt: skip
-
-    @staticmethod
-    def _compatible(key: Key, target: Key, ambiguous: set[Key], text: str | None) -> bool:
-        """Whether the article allows its name `key` to become the archive's longer `target`."""
-        kind, value = key
-        if target[0] != kind or " " in value or len(target[1]) <= len(value):
-            return True  # a change of kind, a spelling, a merge of forms
-        if key in ambiguous:
-            return False  # "Baker" where the article names Howard Baker and James Baker
-        if kind != "org" or text is None or value.replace(".", "") == initials(target[1]):
-            return True  # a surname, an acronym: "OPEC" stands for its long name
-        extra = [w for w in target[1].split()[1:] if w.rstrip(".,") not in CORPORATE_SUFFIXES]
-        return all(w.lower() in SMALL_WORDS or occurrences(w).search(text) for w in extra)
 
     def known_names(
         self,
@@ -285,21 +263,6 @@ class ArchiveResolver:
                 if target is not None:
                     forms[short] = target
         return forms
-
-
-def own_longer_names(mentions: list[Mention]) -> tuple[dict[Key, str], set[Key]]:
-    """The longer name an article itself gives a one-word value: the one person whose
-    surname it is, the one organisation whose name starts with it ("Boeing" -> "Boeing Co");
-    and the one-word values for which the article has several longer names."""
-    longer: dict[Key, set[str]] = defaultdict(set)
-    for mention in mentions:
-        words = mention.canonical.split()
-        if len(words) < 2 or mention.kind not in NAME_KINDS:
-            continue
-        short = words[-1] if mention.kind == "actor" else first_word_of(mention.canonical)
-        longer[(mention.kind, short)].add(mention.canonical)
-    own = {key: next(iter(names)) for key, names in longer.items() if len(names) == 1}
-    return own, {key for key, names in longer.items() if len(names) > 1}
 
 
 def _word_bounded(text: str, start: int, end: int) -> bool:

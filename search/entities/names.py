@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections import Counter
-from dataclasses import replace
 from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -17,6 +14,7 @@ from search.entities.organisations import (
     org_mentions,
 )
 from search.entities.spans import PARTICLES, Span
+from search.entities.spellings import name_key, one_case_per_name, one_edit_apart
 from search.models import Mention
 
 TITLES = {
@@ -92,7 +90,13 @@ def resolve_names(spans: list[Span], texts: dict[str, str]) -> list[Mention]:
     # The model sometimes calls a person's surname an organisation: "Kiprono said".
     # "Pavković" beside "General Pavkovic": one person, whatever the accents.
     known = {name_key(surname(name)) for name in full_names} | {name_key(n) for n in full_names}
-    known |= {name_key(p.text) for p in people if p.text.istitle()}
+    # A one-word name as both kinds keeps the model's word for each ("Dell"); spelt two ways,
+    # it is the person's.
+    spellings: dict[str, set[str]] = {}
+    for person in people:
+        spellings.setdefault(name_key(person.text), set()).add(person.text)
+    org_texts = {s.text for s in spans if s.kind == "org"}
+    known |= {key for key, forms in spellings.items() if len(forms) > 1 or not forms & org_texts}
     people += [s for s in spans if s.kind == "org" and name_key(s.text) in known]
     spans = [s for s in spans if not (s.kind == "org" and name_key(s.text) in known)]
     full_names |= find_missed_full_names(people, full_names, texts)
@@ -107,25 +111,6 @@ def resolve_names(spans: list[Span], texts: dict[str, str]) -> list[Mention]:
     mentions += org_mentions([s for s in spans if s.kind == "org"], texts)
     mentions += missed_occurrences(mentions, full_names, texts)
     return without_overlaps(people_shown_as_such(one_case_per_name(mentions), texts))
-
-
-def name_key(name: str) -> str:
-    """A name without case and accents: "Pavković" and "PAVKOVIC" are one key."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def one_case_per_name(mentions: list[Mention]) -> list[Mention]:
-    """ "Hamid bin Rashed" and "Hamid Bin Rashed", "Pavkovic" and "Pavković" in one article:
-    one person, under the form the article uses most (the first of equals)."""
-    forms = Counter(m.canonical for m in mentions if m.kind == "actor")
-    best: dict[str, str] = {}
-    for form, _ in forms.most_common():
-        best.setdefault(name_key(form), form)
-    return [
-        replace(m, canonical=best[name_key(m.canonical)]) if m.kind == "actor" else m
-        for m in mentions
-    ]
 
 
 def people_called_organisations(span: Span, texts: dict[str, str]) -> Span:
@@ -246,20 +231,6 @@ def canonical_person(name: str, full_names: set[str]) -> str:
     surnames = {full: full.split()[-1] for full in full_names}
     close = [f for f, s in surnames.items() if len(s) >= 6 and one_edit_apart(s, name)]
     return close[0] if len(close) == 1 else name
-
-
-def one_edit_apart(a: str, b: str) -> bool:
-    """True when one substitution, insertion, deletion or swap turns a into b."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diff) == 1:
-            return True
-        i, j = diff[0], diff[-1]
-        return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def find_missed_full_names(people: list[Span], full_names: set[str],

@@ -9,7 +9,11 @@ from typing import Any
 
 from search.entities.countries import load_gazetteer
 from search.entities.names import GROUP_MARK, UNITS, resolve_names
-from search.entities.organisations import described_organisations
+from search.entities.organisations import (
+    NOT_ORG_ENDINGS,
+    PERSONAL_TITLES,
+    described_organisations,
+)
 from search.entities.reading import (
     INNER_CAPITAL,
     NAME_PARTICLES,
@@ -75,20 +79,6 @@ TRAILING_OFFICES = {
     "Minister", "Spokesman", "Spokeswoman", "General", "Chief", "Executive", "Official",
     "Officials", "Economist", "Analyst", "Vice", "Undersecretary", "Commissioner", "Professor",
     "Lecturer", "Mayor", "Senator", "Ambassador", "Inspector",
-}  # fmt: skip
-# Events, laws, prizes and contests are named like organisations but are none.
-NOT_ORG_ENDINGS = {
-    "Elections", "Election", "War", "Crisis", "Summit", "Talks", "Day", "Act", "Acts", "Bill",
-    "Treaty", "Accord", "Accords", "Protocol", "Doctrine", "Prize", "Award", "Awards", "Cup",
-    "Olympics", "Championship", "Championships", "Festival", "Revolution", "Outlook",
-    # Places: "Colts Neck Township", "Kerala Province".
-    "Township", "County", "Province", "Prefecture", "Peninsula", "Valley", "Strait", "Quay",
-}  # fmt: skip
-# A person's title first makes a name no organisation's: "Inspector General of Police".
-PERSONAL_TITLES = {
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "Professor", "Inspector", "Senator", "Sen", "Rep",
-    "Governor", "Mayor", "Judge", "Ambassador", "Spokesman", "Spokeswoman", "Detective",
-    "Sergeant", "Constable", "Superintendent", "Lt", "Sgt", "Cpl", "Councillor", "Councilor",
 }  # fmt: skip
 NOT_ORGS = NOT_PEOPLE - {"Reuters", "Sputnik", "Tass", "Xinhua", "Twitter", "Telegram",
                          "Facebook", "Instagram", "YouTube", "TikTok", "WhatsApp"}  # fmt: skip

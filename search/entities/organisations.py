@@ -26,6 +26,20 @@ ORGANISATION_NOUNS = """company firm group organisation organization agency carr
     maker manufacturer retailer insurer lender broadcaster newspaper network operator charity
     conglomerate subsidiary watchdog website band club party movement brewer publisher
     chain developer producer supplier utility"""
+# Events, laws, prizes and contests are named like organisations but are none.
+NOT_ORG_ENDINGS = {
+    "Elections", "Election", "War", "Crisis", "Summit", "Talks", "Day", "Act", "Acts", "Bill",
+    "Treaty", "Accord", "Accords", "Protocol", "Doctrine", "Prize", "Award", "Awards", "Cup",
+    "Olympics", "Championship", "Championships", "Festival", "Revolution", "Outlook",
+    # Places: "Colts Neck Township", "Kerala Province".
+    "Township", "County", "Province", "Prefecture", "Peninsula", "Valley", "Strait", "Quay",
+}  # fmt: skip
+# A person's title first makes a name no organisation's: "Inspector General of Police".
+PERSONAL_TITLES = {
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Professor", "Inspector", "Senator", "Sen", "Rep",
+    "Governor", "Mayor", "Judge", "Ambassador", "Spokesman", "Spokeswoman", "Detective",
+    "Sergeant", "Constable", "Superintendent", "Lt", "Sgt", "Cpl", "Councillor", "Councilor",
+}  # fmt: skip
 NOUN_BEFORE = re.compile(rf"\b(?:{'|'.join(ORGANISATION_NOUNS.split())})(,?)\s+\Z")
 
 
