@@ -222,6 +222,8 @@ def canonical_person(name: str, full_names: set[str]) -> str:
     if " " in name and name.split()[0].lower() not in SURNAME_PARTICLES:
         return name
     exact = [full for full in full_names if surname(full).casefold() == name.casefold()]
+    # "Osama bin Laden" and "Osama Bin Laden" are one bearer of "Bin Laden".
+    exact = list({name_key(full): full for full in sorted(exact)}.values())
     if " " in name:
         return exact[0] if len(exact) == 1 else name
     if len(exact) == 1:

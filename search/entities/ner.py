@@ -89,7 +89,7 @@ POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 # "of Kenya" after "Central Bank": the model stops before the country it knows.
 OF_PLACE = re.compile(r" of (?:the )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?(?![\w'’-])")
 # "Brent crude", "the Hang Seng index": markets and prices, not organisations or people.
-MARKET_AFTER = re.compile(r"\s+(?:index|indices|crude|futures|benchmark|average)\b")
+MARKET_AFTER = re.compile(r"(?:\s+\d+)?\s+(?:index|indices|crude|futures|benchmark|average)\b")
 # "Interior" of "Interior Minister": an office, no organisation.
 OFFICE_AFTER = re.compile(r"\s+(?:Ministers?|Secretary|Secretaries|Spokes(?:man|woman))\b")
 GROUP_CODE = re.compile(r"[A-Z]{1,3}\d{1,2}")

@@ -40,7 +40,12 @@ PERSONAL_TITLES = {
     "Governor", "Mayor", "Judge", "Ambassador", "Spokesman", "Spokeswoman", "Detective",
     "Sergeant", "Constable", "Superintendent", "Lt", "Sgt", "Cpl", "Councillor", "Councilor",
 }  # fmt: skip
-NOUN_BEFORE = re.compile(rf"\b(?:{'|'.join(ORGANISATION_NOUNS.split())})(,?)\s+\Z")
+# The noun, plural too, and maybe a first name of a list: "taxi firms Addison Lee and Gett".
+NOUN_BEFORE = re.compile(
+    rf"\b(?:{'|'.join(ORGANISATION_NOUNS.split())})s?(,?)\s+"
+    r"(?:[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,3}\s+(?:and|&)\s+)?\Z"
+)
+LIST_BEHIND = 60  # characters before a name where a noun and a list's first name may be
 
 
 def joined_organisations(spans: list[Span], texts: dict[str, str]) -> list[Span]:
@@ -95,7 +100,7 @@ def _described_as_organisation(name: str, texts: dict[str, str]) -> bool:
             start, end = match.span()
             if TITLE_BEFORE.search(text, max(0, start - LOOK_BEHIND), start):
                 return False  # "Mr Petrobras": a person after all
-            noun = NOUN_BEFORE.search(text, max(0, start - LOOK_BEHIND), start)
+            noun = NOUN_BEFORE.search(text, max(0, start - LIST_BEHIND), start)
             # After a comma, only as an apposition: "the company, Petrobras, said", not
             # "bad for the firm, Smith said".
             if noun and (not noun.group(1) or text.startswith(",", end)):
