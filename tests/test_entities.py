@@ -311,3 +311,19 @@ def test_a_surname_several_well_known_people_share_stays_as_written_in_a_headlin
     ]
     # Neither bearer dominates the surname; the headline still names a person.
     assert resolved(stories)[-1].actors == ["Okonkwo"]
+
+
+def test_a_surname_companies_share_is_a_person_after_an_office_in_a_headline() -> None:
+    stories = [
+        ArticleText("A", "Treasury Secretary James Okafor said the dollar was too weak."),
+        ArticleText("B", "Treasury Secretary James Okafor met bankers in Paris."),
+        ArticleText("C", "Treasury Secretary James Okafor told Congress rates would fall."),
+        ArticleText("D", "Okafor Hughes Inc said profit rose. Okafor Hughes Inc shares fell."),
+        ArticleText("E", "Okafor Hughes Inc cut its dividend, the company said."),
+        ArticleText("F", "Okafor Hughes Inc will sell its drilling unit."),
+        ArticleText("TREASURY'S OKAFOR SAYS DOLLAR TOO WEAK", ""),
+        ArticleText("OKAFOR HUGHES TO CUT JOBS", ""),
+    ]
+    found = resolved(stories)
+    assert found[-2].actors == ["James Okafor"]
+    assert found[-1].actors == []  # no office before it: maybe the company

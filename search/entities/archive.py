@@ -50,7 +50,7 @@ import ahocorasick
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from search.entities.compatible import NAME_KINDS, ArticleNames
-from search.entities.evidence import UNCONFIRMED
+from search.entities.evidence import TITLES_BEFORE, UNCONFIRMED
 from search.entities.mapping import (
     Key,
     bearers_by_surname,
@@ -63,6 +63,10 @@ from search.entities.shouting import is_shouting
 from search.entities.spans import Field
 from search.models import ENTITY_KINDS, Entities, EntityKind, Mention
 
+# An office or an owner's possessive before a surname: "TREASURY'S BAKER", "SENATOR BAKER".
+OFFICE_BEFORE = re.compile(
+    rf"(?:\b(?:{'|'.join(sorted(TITLES_BEFORE))})\.?|['’]S)\s+\Z", re.IGNORECASE
+)
 COMMON_USES = 3  # lower-case uses that make a surname a word too
 LOWERCASE_BATCH = 2000  # texts scanned before the surnames found often enough are dropped
 KNOWN_MIN_ARTICLES = 3  # a name matched without the model must be this well established
@@ -154,6 +158,7 @@ class ArchiveResolver:
         self.counts = counts
         self.common_words = common_words or set()
         self._automata: dict[bool, ahocorasick.Automaton] = {}
+        self._titled_only: set[str] = set()  # surnames matched only after an office
 
     def resolve(self, entities: Entities, title: str, body: str = "") -> Entities:
         """The article's entities with archive-wide names; known names the model missed added.
@@ -198,9 +203,11 @@ class ArchiveResolver:
         taken = [(m.start, m.end) for m in known if m.field == field]
         found = []
         haystack = text.upper() if shouted else text
-        for last, (length, kind, canonical) in self._automaton(shouted).iter(haystack):
+        for last, (length, kind, canonical, titled) in self._automaton(shouted).iter(haystack):
             start, end = last + 1 - length, last + 1
             if not _word_bounded(haystack, start, end):
+                continue
+            if titled and not OFFICE_BEFORE.search(haystack, max(0, start - 30), start):
                 continue
             if any(s < end and start < e for s, e in taken):
                 continue
@@ -212,10 +219,11 @@ class ArchiveResolver:
         if shouted not in self._automata:
             automaton = ahocorasick.Automaton()
             for form, (kind, canonical) in self._known_forms().items():
+                titled = form in self._titled_only
                 form = form.upper() if shouted else form
-                automaton.add_word(form, (len(form), kind, canonical))
+                automaton.add_word(form, (len(form), kind, canonical, titled))
             if len(automaton) == 0:
-                automaton.add_word("\0", (1, "actor", ""))  # it must not be empty
+                automaton.add_word("\0", (1, "actor", "", False))  # it must not be empty
             automaton.make_automaton()
             self._automata[shouted] = automaton
         return self._automata[shouted]
@@ -244,8 +252,11 @@ class ArchiveResolver:
                 continue
             bearers = bearers_of.get(short, [])
             people = actors.get(short, 0) + sum(actors[name] for name in bearers)
-            if 3 * companies[short] >= people or short.lower() in self.common_words:
-                continue  # "JEFFERIES" may be Jefferies Group; "BOND" is mostly a bond
+            if short.lower() in self.common_words:
+                continue  # "BOND" is mostly a bond
+            if 3 * companies[short] >= people:
+                self._titled_only.add(short)  # "JEFFERIES" may be Jefferies Group, not
+                # "TREASURY'S BAKER" or "SENATOR BAKER"
             best = dominant_candidate(bearers, actors) if bearers else None
             alone = actors.get(short, 0)
             known = [name for name in bearers if actors[name] >= KNOWN_MIN_ARTICLES]
