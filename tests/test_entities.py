@@ -321,9 +321,12 @@ def test_a_surname_companies_share_is_a_person_after_an_office_in_a_headline() -
         ArticleText("D", "Okafor Hughes Inc said profit rose. Okafor Hughes Inc shares fell."),
         ArticleText("E", "Okafor Hughes Inc cut its dividend, the company said."),
         ArticleText("F", "Okafor Hughes Inc will sell its drilling unit."),
+        ArticleText("G", "Secretary Okafor said on Monday that the dollar was too weak."),
         ArticleText("TREASURY'S OKAFOR SAYS DOLLAR TOO WEAK", ""),
         ArticleText("OKAFOR HUGHES TO CUT JOBS", ""),
     ]
     found = resolved(stories)
     assert found[-2].actors == ["James Okafor"]
     assert found[-1].actors == []  # no office before it: maybe the company
+    # The archive's company says what this article does not ("Hughes"): a person still.
+    assert found[-3].orgs == [] and [a.split()[-1] for a in found[-3].actors] == ["Okafor"]

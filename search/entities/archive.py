@@ -267,7 +267,8 @@ class ArchiveResolver:
             ):
                 # Said alone more than with given names ("REAGAN"), or the surname of
                 # several well-known people ("BAKER"): a person, as written.
-                forms[short] = self.mapping.get(("actor", short)) or ("actor", short)
+                mapped = self.mapping.get(("actor", short))
+                forms[short] = mapped if mapped and mapped[0] == "actor" else ("actor", short)
                 continue
             if best is not None and actors[best] >= KNOWN_MIN_ARTICLES:
                 target = self.mapping.get(("actor", best), ("actor", best))

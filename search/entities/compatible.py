@@ -61,11 +61,13 @@ class ArticleNames:
     def allows(self, key: Key, target: Key) -> bool:
         """Whether the article allows its name `key` to become the archive's `target`."""
         kind, value = key
-        if target[0] != kind or " " in value or len(target[1]) <= len(value):
+        if " " in value or len(target[1]) <= len(value):
             return True  # a change of kind, a spelling, a merge of forms
-        if key in self.ambiguous:
+        if key in self.ambiguous and target[0] == kind:
             return False  # "Baker" where the article names Howard Baker and James Baker
-        if kind != "org" or self.text is None or value.replace(".", "") == initials(target[1]):
+        if target[0] != "org" or self.text is None or value.replace(".", "") == initials(target[1]):
             return True  # a surname, an acronym: "OPEC" stands for its long name
+        # "Baker" is not the archive's "Baker International Corp" where the article never
+        # says "International".
         extra = [w for w in target[1].split()[1:] if w.rstrip(".,") not in CORPORATE_SUFFIXES]
         return all(w.lower() in SMALL_WORDS or occurrences(w).search(self.text) for w in extra)
