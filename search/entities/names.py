@@ -23,6 +23,8 @@ TITLES = {
     "General", "Gen", "King", "Queen", "Prince", "Princess", "Pope", "Chairman", "Chief",
     "Judge", "Justice", "Ambassador", "Premier", "Vice", "Deputy", "Spokesman", "Spokeswoman",
     "Director", "Professor", "Coach", "Captain", "Commissioner", "Mayor", "Treasurer", "CEO",
+    "Ayatollah", "Archbishop", "Bishop", "Cardinal", "Sheikh", "Imam", "Rabbi", "Mullah",
+    "Reverend", "Rev", "Pastor", "Emir", "Sultan",
     # Offices that precede a name in news style: "Exchequer Nigel Lawson", "Staff Howard Baker".
     "Exchequer", "Staff", "Treasury", "Trade", "Foreign", "Finance", "Economics", "Economy",
     "Energy", "Oil", "Agriculture", "Commerce", "Defence", "Defense", "Labour", "Labor",
