@@ -2,7 +2,8 @@
 
 Run with `python -m bench.entities --reuters DIR [--split dev|check|all] [--json]
 [--limit N] [--workers N]`, `python -m bench.entities --jsonl FILE [--split ...]`, or
-`python -m bench.entities --files PATH... [--split ...]`.
+`python -m bench.entities --files PATH... [--split ...]`; `--annotations FILE` with
+`--jsonl` scores hand annotations that list every name (see bench/annotations.py).
 
 A dev/check split keeps tuning honest: tune on `dev`, report `check` beside it.
 Reuters: dev is reut2-000..005, check reut2-006..010 (`all`, the default, reads every
@@ -68,6 +69,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from bench.annotations import annotated_articles, print_wrong
 from search.dates import parse_date
 from search.entities import extraction_input
 from search.entities.aliases import default_aliases
@@ -168,7 +170,7 @@ def resolve_names(articles: list[RawArticle], found: list[Entities]) -> list[Ent
         names.add(entities)
     resolver = names.resolver(article.body for article in articles)
     pairs = zip(articles, found, strict=True)
-    return [resolver.resolve(e, a.title) for a, e in pairs]
+    return [resolver.resolve(e, a.title, a.body) for a, e in pairs]
 
 
 def split_files(directory: Path, split: str) -> list[Path]:
@@ -409,6 +411,11 @@ def main(argv: list[str] | None = None) -> None:
                         help="files or folders; records with publisher labels")  # fmt: skip
     parser.add_argument("--split", choices=("dev", "check", "all"), default="all",
                         help="dev or check part (see the module's help), or all")  # fmt: skip
+    parser.add_argument(
+        "--annotations",
+        type=Path,
+        help="with --jsonl: score only these hand-annotated articles, P and R",
+    )
     parser.add_argument("--complete-labels", action="store_true",
                         help="every name is labelled: print precision too")  # fmt: skip
     parser.add_argument("--json", action="store_true", help="print only the JSON line")
@@ -428,6 +435,8 @@ def main(argv: list[str] | None = None) -> None:
         articles = read_tagged(args.files, args.limit, args.split)
     else:
         articles = read_labelled(args.jsonl, args.limit, args.split)
+        if args.annotations:
+            articles = annotated_articles(articles, args.annotations)
     texts = [
         extraction_input(a.title, a.body, a.dateline, parse_date(a.date_text)) for a in articles
     ]
@@ -441,7 +450,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.reuters:
         figures = score(articles, found)
     else:
-        figures = score_labelled(articles, found, args.complete_labels)
+        complete = args.complete_labels or args.annotations is not None
+        figures = score_labelled(articles, found, complete)
     figures["person_like_share"] = person_like_share(found)
     figures["split"] = args.split
     figures["docs"] = len(articles)
@@ -476,6 +486,8 @@ def main(argv: list[str] | None = None) -> None:
                                                 counts.most_common(args.show)))  # fmt: skip
         if args.misses:
             print_misses(articles, found)
+            if args.annotations:
+                print_wrong(articles, found, same_person, same_org)
     del figures["missed_places"], figures["wrong_places"]
     print(json.dumps(figures))
 

@@ -256,7 +256,7 @@ def write_articles(
     report.stage, report.done = "writing", 0
 
     def to_document(article: Article) -> dict[str, Any]:
-        resolved = resolver.resolve(article.entities, article.title)
+        resolved = resolver.resolve(article.entities, article.title, article.body)
         article.entities = aliases.apply(resolved)
         return article_to_document(
             article, dates.month_key(article.date), dates.format_date(article.date)

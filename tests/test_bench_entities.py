@@ -93,3 +93,23 @@ def test_end_to_end_scores_what_the_index_holds(
     for key in ("country_precision", "country_recall", "people_recall", "org_recall"):
         assert indexed[key] == in_memory[key], key
     assert indexed["country_labels"] == 4
+
+
+def test_annotations_score_precision_and_recall_of_the_annotated_records(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "labelled.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in RECORDS), encoding="utf-8")
+    annotations = tmp_path / "annotated.jsonl"
+    # Every name of t-1, as a reader lists them; a made-up one to cost recall.
+    row = {"id": "t-1", "people": ["Ricardo Solar", "Ana Nadie"],
+           "orgs": ["International Labour Organization"]}  # fmt: skip
+    annotations.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    main(["--jsonl", str(path), "--annotations", str(annotations), "--workers", "1", "--json"])
+    figures = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert figures["docs"] == 1
+    assert figures["people_labels"] == 2 and figures["people_recall"] == 0.5
+    assert figures["people_precision"] == 1.0  # Ricardo Solar, the one actor value
+    annotations.write_text('{"id": "t-1", "people": "Ricardo Solar"\n', encoding="utf-8")
+    with pytest.raises(SystemExit, match="line 1"):
+        main(["--jsonl", str(path), "--annotations", str(annotations), "--json"])

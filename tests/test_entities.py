@@ -70,7 +70,7 @@ def resolved(stories: list[ArticleText]) -> list:
     for entities in found:
         names.add(entities)
     resolver = names.resolver(story.body for story in stories)
-    return [resolver.resolve(e, s.title) for e, s in zip(found, stories, strict=True)]
+    return [resolver.resolve(e, s.title, s.body) for e, s in zip(found, stories, strict=True)]
 
 
 REAGAN_ARCHIVE = [
@@ -276,3 +276,57 @@ def test_a_well_known_surname_in_a_headline_stays_as_written() -> None:
     # No full name dominates the surname, but the archive knows it well: the model never
     # reads an all-caps headline, the archive does.
     assert resolved(stories)[-1].actors == ["Dahlquist"]
+
+
+def test_a_name_becomes_a_longer_one_only_where_the_article_allows_it() -> None:
+    stories = [
+        ArticleText("A", "Analysts at Reuters Breakingviews said the bid was too rich."),
+        ArticleText("B", "Reuters Breakingviews columnists doubted the merger on Monday."),
+        ArticleText("C", "The price is high, Reuters Breakingviews argued in a column."),
+        ArticleText("D", "Treasury Secretary James Baker said the dollar was too weak."),
+        ArticleText("E", "Treasury Secretary James Baker met bankers in Paris."),
+        ArticleText("F", "Treasury Secretary James Baker told Congress that rates would fall."),
+        ArticleText("G", "The company told Reuters on Monday that it would sell the unit."),
+        ArticleText("H", "Howard Baker and Susan Baker opened the school on Friday. Baker said "
+                    "it would teach 300 children."),
+    ]  # fmt: skip
+    found = resolved(stories)
+    assert found[0].orgs == ["Reuters Breakingviews"]
+    # The archive's longer name says what this article does not: it stays as written.
+    assert found[6].orgs == ["Reuters"]
+    # Two bearers of the surname in the article: it is none of the archive's.
+    assert "James Baker" not in found[7].actors
+    assert {"Howard Baker", "Susan Baker"} <= set(found[7].actors)
+
+
+def test_a_surname_several_well_known_people_share_stays_as_written_in_a_headline() -> None:
+    stories = [
+        ArticleText("A", "Treasury Secretary James Okonkwo said the dollar was too weak."),
+        ArticleText("B", "Treasury Secretary James Okonkwo met bankers in Paris."),
+        ArticleText("C", "James Okonkwo told Congress that rates would fall."),
+        ArticleText("D", "Senator Grace Okonkwo said the bill would pass."),
+        ArticleText("E", "Senator Grace Okonkwo voted against the budget."),
+        ArticleText("F", "Senator Grace Okonkwo told reporters she would run again."),
+        ArticleText("TREASURY'S OKONKWO SAYS DOLLAR TOO WEAK", ""),
+    ]
+    # Neither bearer dominates the surname; the headline still names a person.
+    assert resolved(stories)[-1].actors == ["Okonkwo"]
+
+
+def test_a_surname_companies_share_is_a_person_after_an_office_in_a_headline() -> None:
+    stories = [
+        ArticleText("A", "Treasury Secretary James Okafor said the dollar was too weak."),
+        ArticleText("B", "Treasury Secretary James Okafor met bankers in Paris."),
+        ArticleText("C", "Treasury Secretary James Okafor told Congress rates would fall."),
+        ArticleText("D", "Okafor Hughes Inc said profit rose. Okafor Hughes Inc shares fell."),
+        ArticleText("E", "Okafor Hughes Inc cut its dividend, the company said."),
+        ArticleText("F", "Okafor Hughes Inc will sell its drilling unit."),
+        ArticleText("G", "Secretary Okafor said on Monday that the dollar was too weak."),
+        ArticleText("TREASURY'S OKAFOR SAYS DOLLAR TOO WEAK", ""),
+        ArticleText("OKAFOR HUGHES TO CUT JOBS", ""),
+    ]
+    found = resolved(stories)
+    assert found[-2].actors == ["James Okafor"]
+    assert found[-1].actors == []  # no office before it: maybe the company
+    # The archive's company says what this article does not ("Hughes"): a person still.
+    assert found[-3].orgs == [] and [a.split()[-1] for a in found[-3].actors] == ["Okafor"]

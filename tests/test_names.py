@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from search.entities.names import one_edit_apart
 from search.entities.ner import NameFinder
+from search.entities.spellings import one_edit_apart
 from tests.conftest import SEED, need
 
 
@@ -167,3 +167,33 @@ def test_an_organisation_introduced_as_one_is_no_person(finder: NameFinder) -> N
     # A comma after "company" without a second one is no apposition: Johnson speaks.
     said = finder.find_names_in("Deal", "It is a good deal for the company, Johnson said.")
     assert canonicals(said, "actor") == {"Johnson"}
+
+
+def test_companies_in_a_list_after_their_noun_are_no_people(finder: NameFinder) -> None:
+    body = ("Taxi firms Brixton Cabs and Velocar said their drivers would strike on Monday. "
+            "Brixton Cabs said fares would rise. Velocar declined to comment.")  # fmt: skip
+    mentions = finder.find_names_in("Cab strike", body)
+    assert canonicals(mentions, "actor") == set()
+    assert canonicals(mentions, "org") <= {"Brixton Cabs", "Velocar"}
+
+
+def test_an_index_with_its_number_is_no_organisation(finder: NameFinder) -> None:
+    body = "The FTSE 100 index rose 0.4 percent, while the CAC 40 index fell, dealers said."
+    assert canonicals(finder.find_names_in("Stocks", body), "org") == set()
+
+
+def test_one_bearer_whatever_the_case_of_the_particle(finder: NameFinder) -> None:
+    body = ("Osama bin Laden was killed in 2011. Osama Bin Laden had lived in the town for "
+            "years. Bin Laden founded the group.")  # fmt: skip
+    assert actors_of(finder, "", body) == {"Osama bin Laden"}
+
+
+def test_a_name_no_article_shows_as_a_person_is_unconfirmed(finder: NameFinder) -> None:
+    body = ("Forecasters issued the Winter Outlook on Monday. Water rose around Fort Calloway "
+            "and Gatun Lake. Mayor Ines Okafor said schools would close. The judge, Richard "
+            "Mawrey QC, said Prince Albert II would attend.")  # fmt: skip
+    people = actors_of(finder, "", body)
+    assert {"Ines Okafor", "Richard Mawrey", "Albert II"} <= people
+    assert people - {"Ines Okafor", "Richard Mawrey", "Albert II"} <= {
+        "Winter Outlook (unconfirmed)", "Fort Calloway (unconfirmed)", "Gatun Lake (unconfirmed)"
+    }  # fmt: skip

@@ -15,7 +15,8 @@ from search.models import Entities, Mention, ParsedDate
 # extraction changes, and the next `index` run re-extracts every article.
 # 8: organisations introduced as such ("company Petrobras"); 9: articles not in English keep
 # no entities, and datelines and bylines left the body; 10: results lists read whole (scorers in
-# brackets, standings, ranked entrants), all-caps lines end a name.
+# brackets, standings, ranked entrants), all-caps lines end a name; names with no given name
+# that no article shows as a person's are unconfirmed, particles, post-nominals, regnal numbers.
 EXTRACTOR_VERSION = "10"
 
 # Seats of power that are organisations in their own right as well as a country's

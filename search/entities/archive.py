@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +49,8 @@ from pathlib import Path
 import ahocorasick
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from search.entities.compatible import NAME_KINDS, ArticleNames
+from search.entities.evidence import TITLES_BEFORE, UNCONFIRMED
 from search.entities.mapping import (
     Key,
     bearers_by_surname,
@@ -61,6 +63,10 @@ from search.entities.shouting import is_shouting
 from search.entities.spans import Field
 from search.models import ENTITY_KINDS, Entities, EntityKind, Mention
 
+# An office or an owner's possessive before a surname: "TREASURY'S BAKER", "SENATOR BAKER".
+OFFICE_BEFORE = re.compile(
+    rf"(?:\b(?:{'|'.join(sorted(TITLES_BEFORE))})\.?|['’]S)\s+\Z", re.IGNORECASE
+)
 COMMON_USES = 3  # lower-case uses that make a surname a word too
 LOWERCASE_BATCH = 2000  # texts scanned before the surnames found often enough are dropped
 KNOWN_MIN_ARTICLES = 3  # a name matched without the model must be this well established
@@ -71,7 +77,6 @@ NOT_NAMES = set(STOP_WORDS) | {
     "house", "state", "court", "union", "group", "street", "mark", "price", "prices", "west",
     "north", "south", "east", "march", "april", "june", "young", "king", "long", "black",
 }  # fmt: skip
-NAME_KINDS: tuple[EntityKind, ...] = ("actor", "org")
 
 
 @dataclass
@@ -153,13 +158,17 @@ class ArchiveResolver:
         self.counts = counts
         self.common_words = common_words or set()
         self._automata: dict[bool, ahocorasick.Automaton] = {}
+        self._titled_only: set[str] = set()  # surnames matched only after an office
 
-    def resolve(self, entities: Entities, title: str) -> Entities:
-        """The article's entities with archive-wide names; known names the model missed added."""
-        own = own_longer_names(entities.mentions)
-        mentions = [self._mapped(m, own) for m in entities.mentions]
-        # A group no party of the archive is named after is no name at all.
-        mentions = [m for m in mentions if not m.canonical.endswith(GROUP_MARK)]
+    def resolve(self, entities: Entities, title: str, body: str = "") -> Entities:
+        """The article's entities with archive-wide names; known names the model missed added.
+
+        A name becomes a longer one only where the article allows it (compatible.py)."""
+        names = ArticleNames.of(entities.mentions, f"{title}\n{body}" if body else None)
+        mentions = [self._mapped(m, names) for m in entities.mentions]
+        # A group no party of the archive is named after is no name at all; nor is a name
+        # no article shows as a person's.
+        mentions = [m for m in mentions if not m.canonical.endswith((GROUP_MARK, UNCONFIRMED))]
         if title:
             mentions += self.known_names(title, "title", mentions, shouted=is_shouting(title))
         suppressed: set[Key] = {
@@ -168,9 +177,9 @@ class ArchiveResolver:
         }  # fmt: skip
         return rebuild_entities(mentions, entities.countries, suppressed)
 
-    def _mapped(self, mention: Mention, own: dict[Key, str]) -> Mention:
-        key = (mention.kind, mention.canonical)
-        target = (mention.kind, own[key]) if key in own else self.mapping.get(key)
+    def _mapped(self, mention: Mention, names: ArticleNames) -> Mention:
+        target = names.target((mention.kind, mention.canonical), self.mapping.get(
+            (mention.kind, mention.canonical)))  # fmt: skip
         if target is None:
             return mention
         kind, canonical = target
@@ -194,9 +203,11 @@ class ArchiveResolver:
         taken = [(m.start, m.end) for m in known if m.field == field]
         found = []
         haystack = text.upper() if shouted else text
-        for last, (length, kind, canonical) in self._automaton(shouted).iter(haystack):
+        for last, (length, kind, canonical, titled) in self._automaton(shouted).iter(haystack):
             start, end = last + 1 - length, last + 1
             if not _word_bounded(haystack, start, end):
+                continue
+            if titled and not OFFICE_BEFORE.search(haystack, max(0, start - 30), start):
                 continue
             if any(s < end and start < e for s, e in taken):
                 continue
@@ -208,10 +219,11 @@ class ArchiveResolver:
         if shouted not in self._automata:
             automaton = ahocorasick.Automaton()
             for form, (kind, canonical) in self._known_forms().items():
+                titled = form in self._titled_only
                 form = form.upper() if shouted else form
-                automaton.add_word(form, (len(form), kind, canonical))
+                automaton.add_word(form, (len(form), kind, canonical, titled))
             if len(automaton) == 0:
-                automaton.add_word("\0", (1, "actor", ""))  # it must not be empty
+                automaton.add_word("\0", (1, "actor", "", False))  # it must not be empty
             automaton.make_automaton()
             self._automata[shouted] = automaton
         return self._automata[shouted]
@@ -223,6 +235,8 @@ class ArchiveResolver:
         for (kind, value), count in self.counts.items():
             target = self.mapping.get((kind, value), (kind, value))
             if count < KNOWN_MIN_ARTICLES or target is None or value in NOT_NAMES:
+                continue
+            if value.endswith(UNCONFIRMED):
                 continue
             if " " in value:
                 forms.setdefault(value, target)
@@ -238,30 +252,29 @@ class ArchiveResolver:
                 continue
             bearers = bearers_of.get(short, [])
             people = actors.get(short, 0) + sum(actors[name] for name in bearers)
-            if 3 * companies[short] >= people or short.lower() in self.common_words:
-                continue  # "JEFFERIES" may be Jefferies Group; "BOND" is mostly a bond
+            if short.lower() in self.common_words:
+                continue  # "BOND" is mostly a bond
+            if 3 * companies[short] >= people:
+                self._titled_only.add(short)  # "JEFFERIES" may be Jefferies Group, not
+                # "TREASURY'S BAKER" or "SENATOR BAKER"
             best = dominant_candidate(bearers, actors) if bearers else None
             alone = actors.get(short, 0)
-            if best is None and alone >= KNOWN_MIN_ARTICLES and alone > people - alone:
-                best = short  # said alone more than with given names: "REAGAN", as written
+            known = [name for name in bearers if actors[name] >= KNOWN_MIN_ARTICLES]
+            if (
+                best is None
+                and people >= KNOWN_MIN_ARTICLES
+                and (alone > people - alone or len(known) > 1)
+            ):
+                # Said alone more than with given names ("REAGAN"), or the surname of
+                # several well-known people ("BAKER"): a person, as written.
+                mapped = self.mapping.get(("actor", short))
+                forms[short] = mapped if mapped and mapped[0] == "actor" else ("actor", short)
+                continue
             if best is not None and actors[best] >= KNOWN_MIN_ARTICLES:
                 target = self.mapping.get(("actor", best), ("actor", best))
                 if target is not None:
                     forms[short] = target
         return forms
-
-
-def own_longer_names(mentions: list[Mention]) -> dict[Key, str]:
-    """The longer name an article itself gives a one-word value: the one person whose
-    surname it is, the one organisation whose name starts with it ("Boeing" -> "Boeing Co")."""
-    longer: dict[Key, set[str]] = defaultdict(set)
-    for mention in mentions:
-        words = mention.canonical.split()
-        if len(words) < 2 or mention.kind not in NAME_KINDS:
-            continue
-        short = words[-1] if mention.kind == "actor" else first_word_of(mention.canonical)
-        longer[(mention.kind, short)].add(mention.canonical)
-    return {key: names.pop() for key, names in longer.items() if len(names) == 1}
 
 
 def _word_bounded(text: str, start: int, end: int) -> bool:

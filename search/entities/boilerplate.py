@@ -9,7 +9,7 @@ import re
 # "REUTERS/Jane Doe/File Photo", "AFP/Getty Images": a credit runs to the line's end.
 PHOTO_CREDIT = re.compile(
     r"\b[A-Z]{2,}(?: [A-Z]{2,})?/ ?[A-Z][a-z][^\n]*"
-    r"|\b(?:[A-Z][\w-]*[ \t]+)+via[ \t]+[A-Z]{2,}\b[^\n]*"  # "Yonhap via REUTERS"
+    r"|\b(?:[A-Z][\w/-]*[ \t]+)+via[ \t]+[A-Z]{2,}\b[^\n]*"  # "Ritzau Scanpix/Jo Lund via REUTERS"
 )
 NAME = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}"
 # "Reporting by Jane Doe; Editing by John Roe", "(Additional reporting by ...)", "By Jane Doe".
@@ -21,6 +21,8 @@ BYLINE = re.compile(
     re.MULTILINE,
 )
 NOT_NEWLINE = re.compile(r"[^\n]")
+# "Our Standards: The Thomson Reuters Trust Principles.", a wire's closing line.
+STANDARDS = re.compile(r"^[ \t]*Our Standards:[^\n]*", re.MULTILINE)
 # "Slideshow (5 images)", "Gallery (12 photos)".
 MEDIA_LABEL = re.compile(
     r"\b(?:Slideshow|Gallery|Photos|Pictures|Video)\s*\(\s*\d+\s+(?:images?|photos?|pictures?)\s*\)"
@@ -37,9 +39,10 @@ DATELINE = re.compile(
 
 def blank_boilerplate(text: str) -> str:
     """The text with its dateline, credits, bylines and media labels replaced by spaces."""
-    if "/" not in text and " by" not in text.lower() and "(" not in text and " - " not in text:
+    if "/" not in text and " by" not in text.lower() and "(" not in text and " - " not in text \
+            and "Our Standards" not in text:  # fmt: skip
         return text
-    for pattern in (DATELINE, PHOTO_CREDIT, BYLINE, MEDIA_LABEL):
+    for pattern in (DATELINE, PHOTO_CREDIT, BYLINE, MEDIA_LABEL, STANDARDS):
         text = pattern.sub(_blank, text)
     return text
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
+from search.entities.evidence import UNCONFIRMED
 from search.entities.names import GROUP_MARK
 
 Key = tuple[str, str]  # (kind, value)
@@ -37,9 +38,10 @@ BRITISH_S = re.compile(r"(?<=[a-z]{3})is(?=ation|e\b|ed\b|es\b|ing\b)")
 
 def build_mapping(counts: Counter[Key]) -> dict[Key, Key | None]:
     """Each value that should become another (or no facet value: None)."""
-    mapping: dict[Key, Key | None] = {}
     actors = {value: n for (kind, value), n in counts.items() if kind == "actor"}
     orgs = {value: n for (kind, value), n in counts.items() if kind == "org"}
+    mapping = _unconfirmed(actors, orgs)
+    actors = {value: n for value, n in actors.items() if ("actor", value) not in mapping}
     mapping.update(_kind_votes(actors, orgs))
     mapping.update(_companies_named_after_people(actors, orgs, mapping))
     remaining = {v: n for v, n in actors.items() if ("actor", v) not in mapping}
@@ -50,6 +52,18 @@ def build_mapping(counts: Counter[Key]) -> dict[Key, Key | None]:
     mapping.update(_organisation_forms(orgs, mapping))
     mapping.update(_parties(orgs))
     return _settled(mapping)
+
+
+def _unconfirmed(actors: dict[str, int], orgs: dict[str, int]) -> dict[Key, Key | None]:
+    """A name no article showed as a person ("Winter Outlook") is the person another
+    article shows, or the organisation the archive knows by it, or no facet value."""
+    mapping: dict[Key, Key | None] = {}
+    for value in actors:
+        if value.endswith(UNCONFIRMED):
+            name = value[: -len(UNCONFIRMED)]
+            kind = "actor" if name in actors else "org" if name in orgs else None
+            mapping[("actor", value)] = (kind, name) if kind else None
+    return mapping
 
 
 def _kind_votes(actors: dict[str, int], orgs: dict[str, int]) -> dict[Key, Key | None]:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import replace
 from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from search.entities.evidence import occurrences, shown_as_person
+from search.entities.evidence import occurrences, people_shown_as_such, shown_as_person
 from search.entities.organisations import (
     CORPORATE_SUFFIX_WORDS,
     joined_organisations,
     org_mentions,
 )
 from search.entities.spans import PARTICLES, Span
+from search.entities.spellings import name_key, one_case_per_name, one_edit_apart
 from search.models import Mention
 
 TITLES = {
@@ -24,6 +23,8 @@ TITLES = {
     "General", "Gen", "King", "Queen", "Prince", "Princess", "Pope", "Chairman", "Chief",
     "Judge", "Justice", "Ambassador", "Premier", "Vice", "Deputy", "Spokesman", "Spokeswoman",
     "Director", "Professor", "Coach", "Captain", "Commissioner", "Mayor", "Treasurer", "CEO",
+    "Ayatollah", "Archbishop", "Bishop", "Cardinal", "Sheikh", "Imam", "Rabbi", "Mullah",
+    "Reverend", "Rev", "Pastor", "Emir", "Sultan",
     # Offices that precede a name in news style: "Exchequer Nigel Lawson", "Staff Howard Baker".
     "Exchequer", "Staff", "Treasury", "Trade", "Foreign", "Finance", "Economics", "Economy",
     "Energy", "Oil", "Agriculture", "Commerce", "Defence", "Defense", "Labour", "Labor",
@@ -62,6 +63,7 @@ ORG_LIKE = {
     "Inc", "Corp", "Co", "Ltd", "Plc", "Bank", "Group", "Party", "Ministry", "Company", "Fund",
     "Council", "Commission", "Agency", "Association", "University", "Institute", "Exchange",
     "Board", "Committee", "Department", "Union", "Reserve", "Treasury", "House", "Senate",
+    "Motors", "Dynamics", "Electric", "Mills", "Foods", "Industries", "Airlines", "Systems",
 }  # fmt: skip
 # Units and codes of tables and wires: never part of a name.
 UNITS = {
@@ -88,9 +90,17 @@ def resolve_names(spans: list[Span], texts: dict[str, str]) -> list[Mention]:
     spans = [s for s in spans if s.text]
     full_names = {p.text for p in people if " " in p.text}
     # The model sometimes calls a person's surname an organisation: "Kiprono said".
-    known = {surname(name).casefold() for name in full_names} | {n.casefold() for n in full_names}
-    people += [s for s in spans if s.kind == "org" and s.text.casefold() in known]
-    spans = [s for s in spans if not (s.kind == "org" and s.text.casefold() in known)]
+    # "Pavković" beside "General Pavkovic": one person, whatever the accents.
+    known = {name_key(surname(name)) for name in full_names} | {name_key(n) for n in full_names}
+    # A one-word name as both kinds keeps the model's word for each ("Dell"); spelt two ways,
+    # it is the person's.
+    spellings: dict[str, set[str]] = {}
+    for person in people:
+        spellings.setdefault(name_key(person.text), set()).add(person.text)
+    org_texts = {s.text for s in spans if s.kind == "org"}
+    known |= {key for key, forms in spellings.items() if len(forms) > 1 or not forms & org_texts}
+    people += [s for s in spans if s.kind == "org" and name_key(s.text) in known]
+    spans = [s for s in spans if not (s.kind == "org" and name_key(s.text) in known)]
     full_names |= find_missed_full_names(people, full_names, texts)
     # "Phelps" beside "Phelps Dodge Corp" is the company, unless a person is named so.
     companies = {s.text.split()[0]: s for s in spans if s.kind == "org" and " " in s.text}
@@ -103,27 +113,6 @@ def resolve_names(spans: list[Span], texts: dict[str, str]) -> list[Mention]:
     mentions += org_mentions([s for s in spans if s.kind == "org"], texts)
     mentions += missed_occurrences(mentions, full_names, texts)
     return without_overlaps(people_shown_as_such(one_case_per_name(mentions), texts))
-
-
-def one_case_per_name(mentions: list[Mention]) -> list[Mention]:
-    """ "Hamid bin Rashed" and "Hamid Bin Rashed" in one article: one person, under the
-    form the article uses most (the first of equals)."""
-    forms = Counter(m.canonical for m in mentions if m.kind == "actor")
-    best: dict[str, str] = {}
-    for form, _ in forms.most_common():
-        best.setdefault(form.casefold(), form)
-    return [
-        replace(m, canonical=best[m.canonical.casefold()]) if m.kind == "actor" else m
-        for m in mentions
-    ]
-
-
-def people_shown_as_such(mentions: list[Mention], texts: dict[str, str]) -> list[Mention]:
-    """The mentions without one-word "people" the article never shows as a person: the
-    model calls "Brexit", "Glaciers" and a port people; a title or speech says who is."""
-    alone = {m.canonical for m in mentions if m.kind == "actor" and " " not in m.canonical}
-    doubtful = {name for name in alone if not shown_as_person(name, texts)}
-    return [m for m in mentions if m.kind != "actor" or m.canonical not in doubtful]
 
 
 def people_called_organisations(span: Span, texts: dict[str, str]) -> Span:
@@ -211,8 +200,8 @@ def drop_title(span: Span) -> Span | None:
     ):
         dropped += 1
         words.pop(0)
-    if not words:
-        return None
+    if not words or (dropped and len(words) == 1 and words[0] in ORG_LIKE):
+        return None  # "General Motors" is no General called Motors
     if not dropped:
         return span
     start = span.end - len(" ".join(words))
@@ -235,6 +224,8 @@ def canonical_person(name: str, full_names: set[str]) -> str:
     if " " in name and name.split()[0].lower() not in SURNAME_PARTICLES:
         return name
     exact = [full for full in full_names if surname(full).casefold() == name.casefold()]
+    # "Osama bin Laden" and "Osama Bin Laden" are one bearer of "Bin Laden".
+    exact = list({name_key(full): full for full in sorted(exact)}.values())
     if " " in name:
         return exact[0] if len(exact) == 1 else name
     if len(exact) == 1:
@@ -244,20 +235,6 @@ def canonical_person(name: str, full_names: set[str]) -> str:
     surnames = {full: full.split()[-1] for full in full_names}
     close = [f for f, s in surnames.items() if len(s) >= 6 and one_edit_apart(s, name)]
     return close[0] if len(close) == 1 else name
-
-
-def one_edit_apart(a: str, b: str) -> bool:
-    """True when one substitution, insertion, deletion or swap turns a into b."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diff) == 1:
-            return True
-        i, j = diff[0], diff[-1]
-        return len(diff) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def find_missed_full_names(people: list[Span], full_names: set[str],

@@ -9,7 +9,12 @@ from typing import Any
 
 from search.entities.countries import load_gazetteer
 from search.entities.names import GROUP_MARK, UNITS, resolve_names
-from search.entities.organisations import described_organisations, forum_codes
+from search.entities.organisations import (
+    NOT_ORG_ENDINGS,
+    PERSONAL_TITLES,
+    described_organisations,
+    forum_codes,
+)
 from search.entities.reading import (
     INNER_CAPITAL,
     NAME_PARTICLES,
@@ -74,9 +79,9 @@ SUFFIX_THEN_MORE = re.compile(r"\b((?:Inc|Corp|Co|Ltd|Plc)\.)\s+[A-Z]")
 TRAILING_OFFICES = {
     "Deputy", "Administrator", "Governor", "Chairman", "President", "Director", "Secretary",
     "Minister", "Spokesman", "Spokeswoman", "General", "Chief", "Executive", "Official",
-    "Officials", "Economist", "Analyst", "Vice", "Undersecretary", "Commissioner",
+    "Officials", "Economist", "Analyst", "Vice", "Undersecretary", "Commissioner", "Professor",
+    "Lecturer", "Mayor", "Senator", "Ambassador", "Inspector",
 }  # fmt: skip
-NOT_ORG_ENDINGS = {"Elections", "Election", "War", "Crisis", "Summit", "Talks", "Day"}
 NOT_ORGS = NOT_PEOPLE - {"Reuters", "Sputnik", "Tass", "Xinhua", "Twitter", "Telegram",
                          "Facebook", "Instagram", "YouTube", "TikTok", "WhatsApp"}  # fmt: skip
 # "Later Mr Okafor" comes back as an organisation: an honorific marks the person after it.
@@ -86,7 +91,9 @@ POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 # "of Kenya" after "Central Bank": the model stops before the country it knows.
 OF_PLACE = re.compile(r" of (?:the )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?(?![\w'’-])")
 # "Brent crude", "the Hang Seng index": markets and prices, not organisations or people.
-MARKET_AFTER = re.compile(r"\s+(?:index|indices|crude|futures|benchmark|average)\b")
+MARKET_AFTER = re.compile(r"(?:\s+\d+)?\s+(?:index|indices|crude|futures|benchmark|average)\b")
+# "Interior" of "Interior Minister": an office, no organisation.
+OFFICE_AFTER = re.compile(r"\s+(?:Ministers?|Secretary|Secretaries|Spokes(?:man|woman))\b")
 GROUP_CODE = re.compile(r"[A-Z]{1,3}\d{1,2}")
 EDGE_PUNCTUATION = " \t\n\"'“”‘’«»,;:()[]{}<>-–—"
 
@@ -186,6 +193,8 @@ def clean_span(label: str, first: tuple, last: tuple, texts: dict[str, str]) -> 
     name = " ".join(text[start:end].split())  # one space, also across line breaks
     if kind == "org" and name.endswith(".") and name.split()[-1][:-1] in CORPORATE_WORDS:
         name, end = name[:-1], end - 1  # "Salomon Brothers Inc." is "Salomon Brothers Inc"
+    if kind == "org" and name in OFFICE_WORDS | {"Interior"} and OFFICE_AFTER.match(text, end):
+        return None
     checked = classify(name, kind) if name and not MARKET_AFTER.match(text, end) else None
     return Span(checked, name, field, start, end) if checked else None  # type: ignore[arg-type]
 
@@ -225,8 +234,12 @@ def org_end(text: str, start: int, end: int) -> int:
     if suffix:
         end = suffix.end(1)
     words = list(re.finditer(r"\S+", text[start:end]))
+    popped = False
     while len(words) > 1 and words[-1].group().rstrip(".,") in TRAILING_OFFICES:
         words.pop()
+        popped = True
+    if popped and len(words) == 1 and words[0].group() in OFFICE_WORDS:
+        return start  # "Interior" of "Interior Minister": an office, no organisation
     return start + words[-1].end() if words else end
 
 
@@ -246,6 +259,8 @@ def classify(text: str, kind: str) -> str | None:
     if text in NOT_ORGS or last in NOT_ORG_ENDINGS or _has_lowercase_word(text):
         return None
     words = text.split()
+    if words[0].rstrip(".") in PERSONAL_TITLES and not any(w in ORG_WORDS for w in words):
+        return None
     place = load_gazetteer().get(text) or load_gazetteer().get(text + ".")
     if place is not None and place.kind in ("name", "demonym", "former"):
         return None  # "U.S": a country, cut short; "White House" stays an organisation

@@ -29,7 +29,26 @@ ORGANISATION_NOUNS = """company firm group organisation organization agency carr
     conglomerate subsidiary watchdog website band club party movement brewer publisher
     chain developer producer supplier utility"""
 FORUM_CODE = re.compile(r"(?<![\w-])G-?\d{1,2}(?![\w-])")
-NOUN_BEFORE = re.compile(rf"\b(?:{'|'.join(ORGANISATION_NOUNS.split())})(,?)\s+\Z")
+# Events, laws, prizes and contests are named like organisations but are none.
+NOT_ORG_ENDINGS = {
+    "Elections", "Election", "War", "Crisis", "Summit", "Talks", "Day", "Act", "Acts", "Bill",
+    "Treaty", "Accord", "Accords", "Protocol", "Doctrine", "Prize", "Award", "Awards", "Cup",
+    "Olympics", "Championship", "Championships", "Festival", "Revolution", "Outlook",
+    # Places: "Colts Neck Township", "Kerala Province".
+    "Township", "County", "Province", "Prefecture", "Peninsula", "Valley", "Strait", "Quay",
+}  # fmt: skip
+# A person's title first makes a name no organisation's: "Inspector General of Police".
+PERSONAL_TITLES = {
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Professor", "Inspector", "Senator", "Sen", "Rep",
+    "Governor", "Mayor", "Judge", "Ambassador", "Spokesman", "Spokeswoman", "Detective",
+    "Sergeant", "Constable", "Superintendent", "Lt", "Sgt", "Cpl", "Councillor", "Councilor",
+}  # fmt: skip
+# The noun, plural too, and maybe a first name of a list: "taxi firms Addison Lee and Gett".
+NOUN_BEFORE = re.compile(
+    rf"\b(?:{'|'.join(ORGANISATION_NOUNS.split())})s?(,?)\s+"
+    r"(?:[A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,3}\s+(?:and|&)\s+)?\Z"
+)
+LIST_BEHIND = 60  # characters before a name where a noun and a list's first name may be
 
 
 def joined_organisations(spans: list[Span], texts: dict[str, str]) -> list[Span]:
@@ -84,7 +103,7 @@ def _described_as_organisation(name: str, texts: dict[str, str]) -> bool:
             start, end = match.span()
             if TITLE_BEFORE.search(text, max(0, start - LOOK_BEHIND), start):
                 return False  # "Mr Petrobras": a person after all
-            noun = NOUN_BEFORE.search(text, max(0, start - LOOK_BEHIND), start)
+            noun = NOUN_BEFORE.search(text, max(0, start - LIST_BEHIND), start)
             # After a comma, only as an apposition: "the company, Petrobras, said", not
             # "bad for the firm, Smith said".
             if noun and (not noun.group(1) or text.startswith(",", end)):

@@ -23,6 +23,10 @@ PARTICLES_THEN_NAME = re.compile(rf"(?:[ \t]+(?:{_PARTICLE}))+[ \t]+[A-Z][\w'’
 NAME_AFTER_PARTICLE = re.compile(r"[ \t]+[A-Z][\w'’]*[a-z]")
 # The lower-case second part of a hyphenated given name: "-in" of "Jae-in".
 HYPHEN_TAIL = re.compile(r"-[a-z]+\b")
+# A monarch's or a pope's number after the name: "Rainier III", "Benedict XVI".
+REGNAL_NUMBER = re.compile(r"[ \t]+(?:I{2,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XV|XVI{1,3})(?![\w'’-])")
+# Honours and offices written after a name: "Richard Mawrey QC" is Richard Mawrey.
+POST_NOMINALS = {"QC", "KC", "MP", "MEP", "MSP", "OBE", "MBE", "CBE", "KBE", "PhD", "MD"}
 # What no name runs across: a paragraph break, an indented new paragraph, a spaced dash
 # ("Tammy Duckworth - The ..."), a colon, a vertical bar.
 BOUNDARY = re.compile(r"\n[ \t]*\n|\n(?=[ \t])|[ \t]+[-–—|][ \t]+|:\s|\s[|]\s")
@@ -66,10 +70,13 @@ def whole_person_name(text: str, start: int, end: int) -> tuple[int, int]:
         end = after.end()
         tail = HYPHEN_TAIL.match(text, end)
         end = tail.end() if tail else end
-    while len(words := text[start:end].split()) > 1 and words[-1] in PARTICLES:
+    while len(words := text[start:end].split()) > 1 and (
+        words[-1] in PARTICLES or words[-1].rstrip(".,") in POST_NOMINALS
+    ):
         end = start + text[start:end].rstrip().rfind(" ")
         end = len(text[:end].rstrip())
-    return start, end
+    number = REGNAL_NUMBER.match(text, end)
+    return start, number.end() if number else end
 
 
 def without_leading_country(text: str, start: int, end: int) -> int:
