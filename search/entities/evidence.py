@@ -10,6 +10,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from search.entities.given_names import has_given_name, names_a_thing
+from search.entities.results import entered_with_country
 from search.models import Mention
 
 # Titles and offices before a surname, as news writes them.
@@ -116,6 +117,8 @@ def _shown(name: str, texts: dict[str, str]) -> bool:
     # Organisations speak too: a longer name needs more than "X said".
     last = name.split()[-1]
     if shown_as_person(name, texts, speech=False) or shown_as_person(last, texts, speech=False):
+        return True
+    if entered_with_country(name, texts.get("body", "")):
         return True
     return introduced_as_person(name, texts)
 

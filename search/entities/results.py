@@ -71,6 +71,13 @@ def result_spans(body: str) -> tuple[list[Span], list[Span]]:
     return teams, players
 
 
+def entered_with_country(name: str, body: str) -> bool:
+    """Whether a results list enters the name with its country ("Name (Kenya) 19.95"):
+    only people are entered so, and their given names are often in no list."""
+    pattern = re.compile(rf"{re.escape(name)}[ \t]+\((?P<country>[A-Z][\w .'’-]{{1,30}})\)")
+    return any(canonical_country(match.group("country")) for match in pattern.finditer(body))
+
+
 def _is_team(match: re.Match[str], group: str) -> bool:
     return canonical_country(match.group(group)) is None  # "Kenya 2 Uganda 0": countries
 
