@@ -155,14 +155,27 @@ QUERY_SET_FILE = "cold-queries.json"  # beside the index: the set its cold figur
 
 def run_cold(index_dir: Path, python: str = sys.executable) -> dict[str, Any]:
     """Ask the index's query set (built once, kept beside it) in a fresh process."""
+    return run_fresh([python, str(COLD_RUNNER), str(index_dir)], query_set_file(index_dir))
+
+
+def query_set_file(index_dir: Path) -> Path:
+    """The index's cold query set, built and kept beside it the first time it is asked."""
     queries_file = index_dir / QUERY_SET_FILE
     if not queries_file.exists():
         queries_file.write_text(json.dumps(build_query_set(index_dir)), encoding="utf-8")
-    command = [python, str(COLD_RUNNER), str(index_dir), str(queries_file)]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return queries_file
+
+
+def run_fresh(command: list[str], queries_file: Path) -> dict[str, Any]:
+    """Run a cold runner (ours, or another engine's) on a query set; its figures, with
+    each query's name and request."""
+    output = subprocess.run(
+        [*command, str(queries_file)], check=True, capture_output=True, text=True
+    ).stdout
     figures = dict(json.loads(output.strip().splitlines()[-1]))
-    figures["names"] = [spec["name"] for spec in json.loads(queries_file.read_text())[1:]]
-    figures["requests"] = [spec["request"] for spec in json.loads(queries_file.read_text())[1:]]
+    specs = json.loads(queries_file.read_text(encoding="utf-8"))[1:]
+    figures["names"] = [spec["name"] for spec in specs]
+    figures["requests"] = [spec["request"] for spec in specs]
     return figures
 
 
