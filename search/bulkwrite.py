@@ -34,7 +34,8 @@ from whoosh.writing import SegmentWriter
 
 from search.postings import FastText, FieldPostings, TextPostings, add_postings, simple_index
 from search.schema import FACET_FIELDS
-from search.segment_arrays import before_commit, column_of_terms, save_column
+from search.segment_arrays import column_of_terms, save_column
+from search.version_arrays import before_commit
 from search.whoosh_internals import (
     UnlockedSegmentWriter,
     commit_with,

@@ -17,7 +17,7 @@ segment whose files were lost) are read from their postings instead, as before.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ import numpy as np
 
 from search.matching import field_postings
 from search.schema import FACET_FIELDS
-from search.whoosh_internals import open_segment, storage_folder
+from search.whoosh_internals import open_segment
 
 PARTS = ("values", "documents", "ids")
 SegmentColumn = tuple[np.ndarray, np.ndarray, np.ndarray]  # values, documents, value ids
@@ -74,17 +74,6 @@ def load_column(folder: Path, segment_id: str, field: str) -> SegmentColumn | No
 def read_column(segment: Any, field: str) -> SegmentColumn:
     """A segment's facet column read from its postings (for segments without files)."""
     return column_of_terms(field_postings(segment, field))
-
-
-def before_commit(ix: Any) -> Callable[[list[Any]], None]:
-    """What to call with a commit's segments before it: `write_missing` for this index."""
-    folder = storage_folder(ix)
-
-    def write(segments: list[Any]) -> None:
-        if folder is not None:
-            write_missing(folder, ix.schema, ix.storage, segments)
-
-    return write
 
 
 def write_missing(folder: Path, schema: Any, storage: Any, segments: Iterable[Any]) -> None:
