@@ -88,11 +88,11 @@ class SearchIndex:
             raise IndexMissing(f"no index in {self.index_dir}: run `newsarchive index PATH` first")
         local = self._local
         searcher = getattr(local, "searcher", None)
-        # An index without articles has no segments, and its reader no commit to compare
-        # to compare: it is opened again, which costs next to nothing.
+        # An index without articles has no segments, and its reader no commit
+        # to compare with: it is opened again, which costs next to nothing.
         empty = searcher is not None and searcher.doc_count_all() == 0
         stale = searcher is None or local.generation != generation or empty
-        if not stale and searcher.up_to_date():
+        if searcher is not None and not stale and searcher.up_to_date():
             return searcher
         if searcher is not None:  # only this thread ever used it
             self._untrack(searcher)
