@@ -35,6 +35,7 @@ from whoosh.writing import SegmentWriter
 from search.postings import FastText, FieldPostings, TextPostings, add_postings, simple_index
 from search.schema import FACET_FIELDS
 from search.segment_arrays import column_of_terms, save_column
+from search.term_arrays import positional_fields, save_table, table_of_terms
 from search.version_arrays import before_commit
 from search.whoosh_internals import (
     UnlockedSegmentWriter,
@@ -109,21 +110,28 @@ class BulkSegmentWriter(UnlockedSegmentWriter):
 
     def write_postings(self, fieldwriter: Any) -> None:
         """Write every field's terms in order, each term's postings in whole blocks;
-        each facet field's postings also as arrays beside the segment (segment_arrays)."""
-        facets = set(FACET_FIELDS.values())
+        each facet field's postings and each text field's term table also as arrays beside
+        the segment (segment_arrays, term_arrays)."""
+        facets, tables = set(FACET_FIELDS.values()), set(positional_fields(self.schema))
         for name in sorted(self.field_postings):
             lengths = self.field_lengths.get(name)
             fieldwriter.start_field(name, self.schema[name])
-            terms = []
+            terms, texts = [], []
             for term, docs, weights, values in self.field_postings[name].by_term():
                 fieldwriter.start_term(term)
                 write_term_blocks(fieldwriter, docs.tolist(), weights.tolist(), values, lengths)
                 fieldwriter.finish_term()
                 if name in facets:
                     terms.append((term.decode("utf-8"), docs))
+                elif name in tables:
+                    texts.append((term, docs, weights))
             fieldwriter.finish_field()
-            if name in facets and self.folder is not None:
+            if self.folder is None:
+                continue
+            if name in facets:
                 save_column(self.folder, self.segment_id, name, column_of_terms(terms))
+            elif texts:
+                save_table(self.folder, self.segment_id, name, table_of_terms(texts))
         self.field_postings.clear()
 
 

@@ -16,18 +16,20 @@ segment whose files were lost) are read from their postings instead, as before.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from search.matching import field_postings
+from search.matching import field_postings, read_leaf
+from search.npy_files import save_array
 from search.schema import FACET_FIELDS
-from search.whoosh_internals import open_segment
+from search.term_arrays import has_table, positional_fields, save_table, table_of_terms
+from search.whoosh_internals import field_terms, open_segment
 
 PARTS = ("values", "documents", "ids")
+BODY = "body"  # every segment's text: its table tells the segment has its tables
 SegmentColumn = tuple[np.ndarray, np.ndarray, np.ndarray]  # values, documents, value ids
 
 
@@ -55,11 +57,7 @@ def column_of_terms(terms: Iterable[tuple[str, np.ndarray]]) -> SegmentColumn:
 def save_column(folder: Path, segment_id: str, field: str, column: SegmentColumn) -> None:
     """Write one facet column of a segment; each file appears whole or not at all."""
     for part, array in zip(PARTS, column, strict=True):
-        target = column_file(folder, segment_id, field, part)
-        temporary = folder / f".{target.name}.{os.getpid()}"  # Whoosh skips dot files
-        with open(temporary, "wb") as handle:
-            np.save(handle, array, allow_pickle=False)
-        os.replace(temporary, target)
+        save_array(column_file(folder, segment_id, field, part), array)
 
 
 def load_column(folder: Path, segment_id: str, field: str) -> SegmentColumn | None:
@@ -67,7 +65,9 @@ def load_column(folder: Path, segment_id: str, field: str) -> SegmentColumn | No
     paths = [column_file(folder, segment_id, field, part) for part in PARTS]
     if not all(path.exists() for path in paths):
         return None
-    values, documents, ids = (np.load(path, mmap_mode="r", allow_pickle=False) for path in paths)
+    values, documents, ids = (
+        np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray) for path in paths
+    )
     return values, documents, ids
 
 
@@ -77,7 +77,8 @@ def read_column(segment: Any, field: str) -> SegmentColumn:
 
 
 def write_missing(folder: Path, schema: Any, storage: Any, segments: Iterable[Any]) -> None:
-    """Give every segment that lacks them its facet columns' files, read from its postings.
+    """Give every segment that lacks them its facet columns' and term tables' files, read
+    from its postings.
 
     Called before a commit with all the segments it will hold: the segments Whoosh's own
     writer wrote (changed articles, merges) get their files here.
@@ -85,14 +86,26 @@ def write_missing(folder: Path, schema: Any, storage: Any, segments: Iterable[An
     for segment in segments:
         segment_id = segment.segment_id()
         missing = [f for f in FACET_FIELDS.values() if not has_column(folder, segment_id, f)]
-        if not missing:
+        tables = not has_table(folder, segment_id, BODY)
+        if not missing and not tables:
             continue
         reader = open_segment(storage, schema, segment)
         try:
             for field in missing:
                 save_column(folder, segment_id, field, read_column(reader, field))
+            for field in positional_fields(schema) if tables else []:
+                table = table_of_terms(segment_terms(reader, field))
+                if len(table[1]) or field == BODY:  # an empty field has no table, but body
+                    save_table(folder, segment_id, field, table)  # says the segment has them
         finally:
             reader.close()
+
+
+def segment_terms(segment: Any, field: str) -> Iterator[tuple[bytes, np.ndarray, np.ndarray]]:
+    """Each term of a field in a segment with its documents and weights (deleted included)."""
+    for text, matcher in field_terms(segment, field):
+        documents, weights = read_leaf(matcher)
+        yield text, documents, weights
 
 
 def has_column(folder: Path, segment_id: str, field: str) -> bool:

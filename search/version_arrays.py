@@ -16,7 +16,6 @@ these files: each commit removes those of generations before the previous one.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +25,7 @@ import numpy as np
 from whoosh.reading import MultiReader
 
 from search.facets import ArchiveArrays, alive_documents, arrays_from, build_arrays, read_arrays
+from search.npy_files import save_array
 from search.segment_arrays import write_missing
 from search.whoosh_internals import open_segment, segment_location, storage_folder
 
@@ -66,16 +66,8 @@ def write_version(
             reader.close()
         named[SEGMENTS] = np.array([segment.segment_id() for segment in segments], dtype=str)
         for name, array in named.items():
-            save_array(array_file(folder, generation, name), np.asarray(array))
+            save_array(array_file(folder, generation, name), array)
     drop_older(folder, generation)
-
-
-def save_array(target: Path, array: np.ndarray) -> None:
-    """Write one array; the file appears whole or not at all."""
-    temporary = target.with_name(f".{target.name}.{os.getpid()}")  # Whoosh skips dot files
-    with open(temporary, "wb") as handle:
-        np.save(handle, array, allow_pickle=False)
-    os.replace(temporary, target)
 
 
 def drop_older(folder: Path, generation: int) -> None:
@@ -102,7 +94,8 @@ def load_version(reader: Any) -> dict[str, np.ndarray] | None:
     prefix = listed.name.removesuffix(f"{SEGMENTS}.npy")
     named = {}
     for path in folder.glob(f"{prefix}*.npy"):
-        named[path.name[len(prefix) : -4]] = np.load(path, mmap_mode="r", allow_pickle=False)
+        mapped = np.load(path, mmap_mode="r", allow_pickle=False)
+        named[path.name[len(prefix) : -4]] = mapped.view(np.ndarray)  # memmap indexes slowly
     return named
 
 

@@ -17,11 +17,14 @@ from search.facets import ArchiveArrays, build_arrays, read_arrays
 from search.indexer import index_paths
 from search.layout import current_generation
 from search.live_index import SearchIndex
+from search.matching import read_leaf
 from search.params import make_search_request
 from search.query import run_search
+from search.term_arrays import load_table
 from search.version_arrays import load_version, version_arrays
 
 ARRAYS = "_MAIN_*.arrays_*.npy"
+TABLES = "*.terms_*.npy"
 
 
 def write_jsonl(path: Path, records: list[dict[str, Any]]) -> None:
@@ -73,9 +76,9 @@ def answers(index_dir: Path, requests: list[dict[str, Any]]) -> list[tuple[Any, 
     return [(page.total, [hit.id for hit in page.hits], page.facets, page.days) for page in pages]
 
 
-def drop_array_files(index_dir: Path) -> int:
+def drop_array_files(index_dir: Path, pattern: str = ARRAYS) -> int:
     """Remove the version array files, as in an index written before them; how many."""
-    found = list(current_generation(index_dir).glob(ARRAYS))
+    found = list(current_generation(index_dir).glob(pattern))
     for path in found:
         path.unlink()
     return len(found)
@@ -90,7 +93,43 @@ def test_samples_answers_from_mapped_arrays_are_those_read_from_segments(
     before = tmp_path / "before"
     shutil.copytree(samples_index, before, symlinks=True)
     assert drop_array_files(before) > 0
+    assert drop_array_files(before, TABLES) > 0
     assert answers(samples_index, requests) == answers(before, requests)
+
+
+def assert_tables_hold_postings(index_dir: Path) -> None:
+    """Every segment's term tables hold, term by term, what Whoosh's postings hold."""
+    ix = whoosh_index.open_dir(str(current_generation(index_dir)))
+    with ix.reader() as reader:
+        for segment, _ in reader.leaf_readers():
+            for field in ("title", "body"):
+                table = load_table(segment, field)
+                assert table is not None, (segment, field)
+                texts = list(segment.lexicon(field))
+                assert [table.texts[i] for i in range(len(table.texts))] == texts
+                for text in texts:
+                    documents, weights = read_leaf(segment.postings(field, text))
+                    found = table.postings(text)
+                    assert found is not None
+                    kept = ~np.isin(found[0], list(segment.segment().deleted_docs()))
+                    assert np.array_equal(found[0][kept], documents)
+                    assert np.array_equal(found[1][kept], weights)
+                assert table.postings(b"zzznowhere") is None
+
+
+def test_term_tables_hold_the_postings_of_bulk_and_whoosh_written_segments(
+    samples_index: Path, tmp_path: Path
+) -> None:
+    assert_tables_hold_postings(samples_index)
+    source, index_dir = tmp_path / "wire.jsonl", tmp_path / "index"
+    records = wire_records(8)
+    write_jsonl(source, records)
+    index_paths([source], index_dir)
+    records[1]["body"] = "Officials in Bergen met on fish."  # Whoosh's writer: a new segment
+    write_jsonl(source, records)
+    index_paths([source], index_dir)
+    assert_tables_hold_postings(index_dir)
+    assert answers(index_dir, [{"query": "fish OR trade"}])[0][0] == 8
 
 
 def test_first_answer_after_a_commit_uses_the_new_arrays(tmp_path: Path) -> None:
