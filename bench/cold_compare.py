@@ -21,16 +21,18 @@ TANTIVY_DIR = "tantivy"  # tantivy's copy of an index's articles, kept beside it
 TANTIVY_RUNNER = Path(tantivy_engine.__file__)
 COLUMNS = ("start_ms", "first_answer_ms", "cold_p50_ms", "cold_p95_ms", "cold_p99_ms")
 COLUMNS += ("cold_max_ms", "repeated_p50_ms", "repeated_p95_ms", "cold_over_100ms")
+COLUMNS += ("cold_cpu_p50_ms", "cold_cpu_p95_ms", "cold_cpu_p99_ms", "cold_cpu_max_ms")
 RATIOS = ("start_ms", "first_answer_ms", "cold_p95_ms", "cold_p99_ms", "cold_max_ms")
-RATIOS += ("repeated_p95_ms",)
+RATIOS += ("repeated_p95_ms", "cold_cpu_p95_ms", "cold_cpu_p99_ms")
 
 
 def checkout_runner(checkout: Path) -> list[str]:
-    """The command that runs a checkout's cold runner with that checkout's own Python."""
+    """The command that runs this cold runner with another checkout's Python, whose
+    `search` package is that checkout's code: both are timed the same way."""
     python = checkout / ".venv" / "bin" / "python"
     if not python.exists():
         raise SystemExit(f"{checkout} has no .venv: run `make install` there first")
-    return [str(python), str(checkout / "bench" / "cold.py")]
+    return [str(python), str(COLD_RUNNER)]
 
 
 def tantivy_figures(index_dir: Path) -> dict[str, Any] | None:
@@ -61,11 +63,15 @@ def print_table(summaries: dict[str, dict[str, float]]) -> None:
     """One row per engine, and ours over tantivy's where tantivy ran."""
     print(f"\n{'engine':>10} " + " ".join(f"{c.removesuffix('_ms'):>15}" for c in COLUMNS))
     for name, summary in summaries.items():
-        print(f"{name:>10} " + " ".join(f"{summary[c]:>15}" for c in COLUMNS))
+        print(f"{name:>10} " + " ".join(f"{summary.get(c, '-'):>15}" for c in COLUMNS))
     if "tantivy" in summaries:
         theirs = summaries["tantivy"]
         for name in (n for n in summaries if n != "tantivy"):
-            ratios = [f"{c} {summaries[name][c] / max(theirs[c], 0.1):.1f}x" for c in RATIOS]
+            ratios = [
+                f"{c} {summaries[name][c] / max(theirs[c], 0.1):.1f}x"
+                for c in RATIOS
+                if c in summaries[name]
+            ]
             print(f"{name} / tantivy: " + "   ".join(ratios))
 
 

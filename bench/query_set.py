@@ -190,6 +190,12 @@ def cold_summary(cold: dict[str, Any]) -> dict[str, float]:
         for q in (50, 95, 99, 100):
             key = f"{label}_{'max' if q == 100 else f'p{q}'}_ms"
             summary[key] = round(float(np.percentile(values, q)), 1)
+    if "first_cpu_ms" in cold:  # processor time: what a loaded machine's waits leave out
+        cpu = np.array(cold["first_cpu_ms"])
+        for q in (50, 95, 99, 100):
+            summary[f"cold_cpu_{'max' if q == 100 else f'p{q}'}_ms"] = round(
+                float(np.percentile(cpu, q)), 1
+            )
     summary["cold_phrase_p50_ms"] = round(float(np.median(phrases)), 1) if len(phrases) else 0.0
     summary["cold_over_100ms"] = int((first > 100).sum())
     return summary
