@@ -18,7 +18,6 @@ from bench import tantivy_engine
 from bench.query_set import COLD_RUNNER, cold_summary, print_cold, query_set_file, run_fresh
 
 TANTIVY_DIR = "tantivy"  # tantivy's copy of an index's articles, kept beside it
-TANTIVY_RUNNER = Path(tantivy_engine.__file__)
 COLUMNS = ("start_ms", "first_answer_ms", "cold_p50_ms", "cold_p95_ms", "cold_p99_ms")
 COLUMNS += ("cold_max_ms", "repeated_p50_ms", "repeated_p95_ms", "cold_over_100ms")
 COLUMNS += ("cold_cpu_p50_ms", "cold_cpu_p95_ms", "cold_cpu_p99_ms", "cold_cpu_max_ms")
@@ -44,7 +43,8 @@ def tantivy_figures(index_dir: Path) -> dict[str, Any] | None:
     seconds = tantivy_engine.build_tantivy(index_dir, target)
     if seconds:
         print(f"\ntantivy's copy of {index_dir.name} built in {seconds:.1f} s")
-    return run_fresh([sys.executable, str(TANTIVY_RUNNER), str(target)], query_set_file(index_dir))
+    command = [sys.executable, str(COLD_RUNNER), "--tantivy", str(target)]
+    return run_fresh(command, query_set_file(index_dir))
 
 
 def engines(index_dir: Path, compare_with: Path | None) -> dict[str, dict[str, Any]]:

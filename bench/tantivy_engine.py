@@ -3,10 +3,10 @@
 `build_tantivy` writes a tantivy index of every article of one of our indexes: the same
 ids, titles and bodies, and the same facet values (actors, countries, organisations,
 months and timestamps) read back from our index, so both engines hold the same data.
-Run as `python bench/tantivy_engine.py TANTIVY_DIR QUERIES.json`, a fresh process asks the
-cold query set the way bench/cold.py asks ours, doing the same work per query: the top 20
-with body snippets, terms aggregations of actors, countries and organisations (30 values
-each) and the month counts. Prints one JSON object in cold.py's shape.
+`python bench/cold.py --tantivy TANTIVY_DIR QUERIES.json` asks it the cold query set in a
+fresh process as ours is asked, doing the same work per query: the top 20 with body
+snippets, terms aggregations of actors, countries and organisations (30 values each) and
+the month counts.
 
 tantivy is a bench dependency only (pyproject's dev extra): without it, `available()` is
 False and the bench says so and goes on.
@@ -14,15 +14,11 @@ False and the bench says so and goes on.
 
 from __future__ import annotations
 
-import json
 import shutil
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-STARTED = time.perf_counter()
 
 try:
     import tantivy
@@ -146,6 +142,13 @@ AGGREGATIONS = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in
 }
 
 
+def open_index(target: Path) -> Any:
+    """tantivy's copy of an index, opened."""
+    if tantivy is None:
+        raise SystemExit("tantivy is not installed")
+    return tantivy.Index.open(str(target))
+
+
 def answer(index: Any, request: dict[str, Any]) -> int:
     """One request: top 20 with body snippets, the facet and month counts; the total."""
     searcher = index.searcher()
@@ -159,43 +162,3 @@ def answer(index: Any, request: dict[str, Any]) -> int:
         document.get_first("title")
     searcher.aggregate(query, AGGREGATIONS)
     return int(result.count)
-
-
-CPU_MS: list[float] = []  # each timed request's processor time, beside its wall time
-
-
-def timed_ms(index: Any, request: dict[str, Any]) -> tuple[float, int]:
-    """Milliseconds to answer one request, and its total."""
-    started, cpu = time.perf_counter(), time.process_time()
-    total = answer(index, request)
-    CPU_MS.append((time.process_time() - cpu) * 1000)
-    return (time.perf_counter() - started) * 1000, total
-
-
-def main() -> None:
-    """Time the query set on tantivy's copy: first answer, first-time and repeated per query."""
-    if tantivy is None:
-        raise SystemExit("tantivy is not installed")
-    target, queries_file = Path(sys.argv[1]), Path(sys.argv[2])
-    queries = json.loads(queries_file.read_text(encoding="utf-8"))
-    imported = time.perf_counter()
-    index = tantivy.Index.open(str(target))
-    first_ms, _ = timed_ms(index, queries[0]["request"])
-    opened_ms = (time.perf_counter() - imported) * 1000
-    first = [timed_ms(index, spec["request"]) for spec in queries[1:]]
-    repeated = [timed_ms(index, spec["request"])[0] for spec in queries[1:]]
-    figures = {
-        "import_ms": (imported - STARTED) * 1000,
-        "first_answer_ms": opened_ms,
-        "first_query_ms": first_ms,
-        "first_ms": [ms for ms, _ in first],
-        "totals": [total for _, total in first],
-        "repeated_ms": repeated,
-        "first_cpu_ms": CPU_MS[1 : len(queries)],
-        "repeated_cpu_ms": CPU_MS[len(queries) :],
-    }
-    print(json.dumps(figures))
-
-
-if __name__ == "__main__":
-    main()
