@@ -20,9 +20,11 @@ from bench.query_set import COLD_RUNNER, cold_summary, print_cold, query_set_fil
 TANTIVY_DIR = "tantivy"  # tantivy's copy of an index's articles, kept beside it
 COLUMNS = ("start_ms", "first_answer_ms", "cold_p50_ms", "cold_p95_ms", "cold_p99_ms")
 COLUMNS += ("cold_max_ms", "repeated_p50_ms", "repeated_p95_ms", "cold_over_100ms")
+COLUMNS += ("start_cpu_ms", "first_answer_cpu_ms")
 COLUMNS += ("cold_cpu_p50_ms", "cold_cpu_p95_ms", "cold_cpu_p99_ms", "cold_cpu_max_ms")
 RATIOS = ("start_ms", "first_answer_ms", "cold_p95_ms", "cold_p99_ms", "cold_max_ms")
-RATIOS += ("repeated_p95_ms", "cold_cpu_p95_ms", "cold_cpu_p99_ms")
+RATIOS += ("repeated_p95_ms", "start_cpu_ms", "first_answer_cpu_ms")
+RATIOS += ("cold_cpu_p95_ms", "cold_cpu_p99_ms")
 
 
 def checkout_runner(checkout: Path) -> list[str]:

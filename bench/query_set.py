@@ -191,6 +191,8 @@ def cold_summary(cold: dict[str, Any]) -> dict[str, float]:
             key = f"{label}_{'max' if q == 100 else f'p{q}'}_ms"
             summary[key] = round(float(np.percentile(values, q)), 1)
     if "first_cpu_ms" in cold:  # processor time: what a loaded machine's waits leave out
+        summary["start_cpu_ms"] = round(cold["start_cpu_ms"], 1)
+        summary["first_answer_cpu_ms"] = round(cold["first_answer_cpu_ms"], 1)
         cpu = np.array(cold["first_cpu_ms"])
         for q in (50, 95, 99, 100):
             summary[f"cold_cpu_{'max' if q == 100 else f'p{q}'}_ms"] = round(
