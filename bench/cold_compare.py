@@ -10,6 +10,7 @@ the ratios of ours to tantivy's.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,12 @@ def checkout_runner(checkout: Path) -> list[str]:
     return [str(python), str(COLD_RUNNER)]
 
 
+def checkout_environment() -> dict[str, str]:
+    """This process's environment without PYTHONPATH, which would put this checkout's
+    `search` before the other checkout's."""
+    return {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+
+
 def tantivy_figures(index_dir: Path) -> dict[str, Any] | None:
     """tantivy's cold figures on a copy of the index's articles; None without tantivy."""
     if not tantivy_engine.available():
@@ -54,7 +61,8 @@ def engines(index_dir: Path, compare_with: Path | None) -> dict[str, dict[str, A
     queries = query_set_file(index_dir)
     figures = {"ours": run_fresh([sys.executable, str(COLD_RUNNER), str(index_dir)], queries)}
     if compare_with is not None:
-        figures["compared"] = run_fresh([*checkout_runner(compare_with), str(index_dir)], queries)
+        command = [*checkout_runner(compare_with), str(index_dir)]
+        figures["compared"] = run_fresh(command, queries, checkout_environment())
     tantivy = tantivy_figures(index_dir)
     if tantivy is not None:
         figures["tantivy"] = tantivy

@@ -166,11 +166,13 @@ def query_set_file(index_dir: Path) -> Path:
     return queries_file
 
 
-def run_fresh(command: list[str], queries_file: Path) -> dict[str, Any]:
+def run_fresh(
+    command: list[str], queries_file: Path, env: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Run a cold runner (ours, or another engine's) on a query set; its figures, with
     each query's name and request."""
     output = subprocess.run(
-        [*command, str(queries_file)], check=True, capture_output=True, text=True
+        [*command, str(queries_file)], check=True, capture_output=True, text=True, env=env
     ).stdout
     figures = dict(json.loads(output.strip().splitlines()[-1]))
     specs = json.loads(queries_file.read_text(encoding="utf-8"))[1:]
