@@ -69,14 +69,13 @@ class FacetColumn:
 
 def empty_column() -> FacetColumn:
     """A facet column without values."""
-    empty = np.zeros(0, dtype=np.int32)
-    return FacetColumn([], empty, empty, np.zeros(1, dtype=np.int32))
+    empty = np.zeros(0, dtype=np.intp)
+    return FacetColumn([], empty, empty, np.zeros(1, dtype=np.intp))
 
 
 def document_starts(documents: np.ndarray, size: int) -> np.ndarray:
     """Where each of `size` documents' postings start in postings ordered by document."""
-    kind = np.int32 if len(documents) < 2**31 else np.int64
-    starts = np.zeros(size + 1, dtype=kind)
+    starts = np.zeros(size + 1, dtype=np.intp)
     np.cumsum(np.bincount(documents, minlength=size), out=starts[1:])
     return starts
 
@@ -97,7 +96,7 @@ def facet_parts(reader: Any, field: str) -> SegmentColumn:
     if len(parts) == 1 and parts[0][1] == 0:
         return parts[0][0]
     values, documents, value_ids = merged_columns(parts)
-    return np.array(values, dtype=str), documents.astype(np.int32), value_ids.astype(np.int32)
+    return np.array(values, dtype=str), documents, value_ids
 
 
 def merged_columns(
@@ -152,9 +151,10 @@ def read_arrays(reader: Any) -> dict[str, np.ndarray]:
             arrays[f"length_{name}"] = read_lengths(reader, name, size)
     for name in sorted(set(FACET_FIELDS.values())):
         values, documents, value_ids = facet_parts(reader, name)
+        # Index-sized integers: numpy would convert narrower ones on every search.
         arrays[f"facet_{name}_values"] = values
-        arrays[f"facet_{name}_documents"] = documents
-        arrays[f"facet_{name}_ids"] = value_ids
+        arrays[f"facet_{name}_documents"] = documents.astype(np.intp)
+        arrays[f"facet_{name}_ids"] = value_ids.astype(np.intp)
         arrays[f"facet_{name}_starts"] = document_starts(documents, size)
     return arrays
 
