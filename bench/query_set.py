@@ -155,14 +155,29 @@ QUERY_SET_FILE = "cold-queries.json"  # beside the index: the set its cold figur
 
 def run_cold(index_dir: Path, python: str = sys.executable) -> dict[str, Any]:
     """Ask the index's query set (built once, kept beside it) in a fresh process."""
+    return run_fresh([python, str(COLD_RUNNER), str(index_dir)], query_set_file(index_dir))
+
+
+def query_set_file(index_dir: Path) -> Path:
+    """The index's cold query set, built and kept beside it the first time it is asked."""
     queries_file = index_dir / QUERY_SET_FILE
     if not queries_file.exists():
         queries_file.write_text(json.dumps(build_query_set(index_dir)), encoding="utf-8")
-    command = [python, str(COLD_RUNNER), str(index_dir), str(queries_file)]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return queries_file
+
+
+def run_fresh(
+    command: list[str], queries_file: Path, env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Run a cold runner (ours, or another engine's) on a query set; its figures, with
+    each query's name and request."""
+    output = subprocess.run(
+        [*command, str(queries_file)], check=True, capture_output=True, text=True, env=env
+    ).stdout
     figures = dict(json.loads(output.strip().splitlines()[-1]))
-    figures["names"] = [spec["name"] for spec in json.loads(queries_file.read_text())[1:]]
-    figures["requests"] = [spec["request"] for spec in json.loads(queries_file.read_text())[1:]]
+    specs = json.loads(queries_file.read_text(encoding="utf-8"))[1:]
+    figures["names"] = [spec["name"] for spec in specs]
+    figures["requests"] = [spec["request"] for spec in specs]
     return figures
 
 
@@ -171,10 +186,20 @@ def cold_summary(cold: dict[str, Any]) -> dict[str, float]:
     first, repeated = np.array(cold["first_ms"]), np.array(cold["repeated_ms"])
     phrases = first[[name == "phrase" for name in cold["names"]]]
     summary = {"first_answer_ms": round(cold["first_answer_ms"], 1)}
+    # A fresh process's start: importing the engine, opening the index, the first answer.
+    summary["start_ms"] = round(cold["import_ms"] + cold["first_answer_ms"], 1)
     for label, values in (("cold", first), ("repeated", repeated)):
         for q in (50, 95, 99, 100):
             key = f"{label}_{'max' if q == 100 else f'p{q}'}_ms"
             summary[key] = round(float(np.percentile(values, q)), 1)
+    if "first_cpu_ms" in cold:  # processor time: what a loaded machine's waits leave out
+        summary["start_cpu_ms"] = round(cold["start_cpu_ms"], 1)
+        summary["first_answer_cpu_ms"] = round(cold["first_answer_cpu_ms"], 1)
+        cpu = np.array(cold["first_cpu_ms"])
+        for q in (50, 95, 99, 100):
+            summary[f"cold_cpu_{'max' if q == 100 else f'p{q}'}_ms"] = round(
+                float(np.percentile(cpu, q)), 1
+            )
     summary["cold_phrase_p50_ms"] = round(float(np.median(phrases)), 1) if len(phrases) else 0.0
     summary["cold_over_100ms"] = int((first > 100).sum())
     return summary

@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from bench.cold_compare import cold_comparison
 from bench.fts5 import Baseline, BaselineRequest, build_baseline
-from bench.query_set import cold_summary, print_cold, run_cold
 from bench.replica import entities_by_id, read_articles, seed_cache, write_replica
 from search.cache import CACHE_FILE, ExtractionCache
 from search.indexer import index_paths
@@ -223,6 +223,11 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument(
         "--cold-only", action="store_true", help="Only the cold figures of the scaled index."
     )
+    parser.add_argument(
+        "--compare-with",
+        type=Path,
+        help="Another checkout (with its .venv) whose code also runs the cold query set.",
+    )
     return parser.parse_args()
 
 
@@ -253,9 +258,7 @@ def main() -> None:
     result = {key: builds[scaled][key] for key in ("docs", "build_s", "build_docs_per_s")}
     result["index_mb"] = builds[scaled]["index_mb"]
     result.update(summary)
-    cold = run_cold(scaled)
-    result.update(cold_summary(cold))
-    print_cold(f"{args.scale}x", cold, cold_summary(cold))
+    result.update(cold_comparison(f"{args.scale}x", scaled, args.compare_with))
     result["peak_rss_mb"] = serving_peak_mb(scaled)
     result["load_avg_before"] = [round(value, 2) for value in load]
     result["load_avg_after"] = [round(value, 2) for value in os.getloadavg()]

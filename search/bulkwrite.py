@@ -32,10 +32,13 @@ from typing import Any, TypeVar
 
 from whoosh.writing import SegmentWriter
 
-from search.position_files import save_table, table_arrays
+from search.position_files import save_table as save_positions
+from search.position_files import table_arrays
 from search.postings import FastText, FieldPostings, TextPostings, add_postings, simple_index
 from search.schema import FACET_FIELDS
-from search.segment_arrays import before_commit, column_of_terms, save_column
+from search.segment_arrays import column_of_terms, save_column
+from search.term_arrays import positional_fields, save_table, table_of_terms
+from search.version_arrays import before_commit
 from search.whoosh_internals import (
     UnlockedSegmentWriter,
     commit_with,
@@ -109,22 +112,28 @@ class BulkSegmentWriter(UnlockedSegmentWriter):
 
     def write_postings(self, fieldwriter: Any) -> None:
         """Write every field's terms in order, each term's postings in whole blocks;
-        each facet field's postings also as arrays beside the segment (segment_arrays),
-        and each text field's word positions (position_files)."""
-        facets = set(FACET_FIELDS.values())
+        each facet field's postings, each text field's term table and its word positions
+        also as arrays beside the segment (segment_arrays, term_arrays, position_files)."""
+        facets, tables = set(FACET_FIELDS.values()), set(positional_fields(self.schema))
         for name in sorted(self.field_postings):
             lengths = self.field_lengths.get(name)
             fieldwriter.start_field(name, self.schema[name])
-            terms = []
+            terms, texts = [], []
             for term, docs, weights, values in self.field_postings[name].by_term():
                 fieldwriter.start_term(term)
                 write_term_blocks(fieldwriter, docs.tolist(), weights.tolist(), values, lengths)
                 fieldwriter.finish_term()
                 if name in facets:
                     terms.append((term.decode("utf-8"), docs))
+                elif name in tables:
+                    texts.append((term, docs, weights))
             fieldwriter.finish_field()
-            if name in facets and self.folder is not None:
+            if self.folder is None:
+                continue
+            if name in facets:
                 save_column(self.folder, self.segment_id, name, column_of_terms(terms))
+            elif texts:
+                save_table(self.folder, self.segment_id, name, table_of_terms(texts))
             self._save_positions(name)
         self.field_postings.clear()
 
@@ -136,7 +145,7 @@ class BulkSegmentWriter(UnlockedSegmentWriter):
         if postings.occurrences is not None:
             table = table_arrays(postings.stems, *postings.occurrences)
             postings.occurrences = None
-            save_table(self.folder, self.segment_id, name, table)
+            save_positions(self.folder, self.segment_id, name, table)
 
 
 def write_generation(

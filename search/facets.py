@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from search.matching import PostingsReader, alive_documents
+from search.matching import PostingsReader, alive_documents, read_lengths
 from search.models import FacetValue, SearchRequest
-from search.schema import FACET_FIELDS
+from search.schema import FACET_FIELDS, TEXT_FIELDS
 from search.segment_arrays import SegmentColumn, load_column, read_column
 from search.whoosh_internals import numeric_array, segment_location
 
@@ -24,32 +24,25 @@ SPARSE_FACTOR = 3  # below a third of the postings' documents, count per matched
 
 @dataclass(frozen=True)
 class FacetColumn:
-    """One facet field as parallel arrays: the document and value of every posting."""
+    """One facet field as parallel arrays: the document and value of every posting,
+    ordered by document, with where each document's postings start (`starts[d]` to
+    `starts[d + 1]`), so a search with few matches reads only their values."""
 
     values: list[str]
     documents: np.ndarray
     value_ids: np.ndarray
-    by_document: tuple[np.ndarray, np.ndarray] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        # The same postings ordered by document, with each document's start: a search with
-        # few matches reads only their values instead of gathering over every posting.
-        order = np.argsort(self.documents, kind="stable")
-        size = int(self.documents.max()) + 2 if len(self.documents) else 1
-        starts = np.zeros(size, dtype=np.int64)
-        np.cumsum(np.bincount(self.documents, minlength=size - 1), out=starts[1:])
-        object.__setattr__(self, "by_document", (self.value_ids[order], starts))
+    starts: np.ndarray  # one more than there are documents
 
     def counts(self, matched: np.ndarray) -> np.ndarray:
         """How many matched documents carry each value, by value id."""
-        documents = np.flatnonzero(matched[: len(self.by_document[1]) - 1])
+        documents = np.flatnonzero(matched[: len(self.starts) - 1])
         if len(documents) * SPARSE_FACTOR >= len(self.documents):
             return np.bincount(self.value_ids[matched[self.documents]], minlength=len(self.values))
-        values, starts = self.by_document
+        starts = self.starts
         begin, lengths = starts[documents], starts[documents + 1] - starts[documents]
         offsets = np.repeat(begin - (np.cumsum(lengths) - lengths), lengths)
         positions = np.arange(int(lengths.sum())) + offsets
-        return np.bincount(values[positions], minlength=len(self.values))
+        return np.bincount(self.value_ids[positions], minlength=len(self.values))
 
     def top(self, matched: np.ndarray, limit: int) -> list[FacetValue]:
         """The `limit` values most matched documents carry, ties alphabetically.
@@ -76,42 +69,42 @@ class FacetColumn:
 
 def empty_column() -> FacetColumn:
     """A facet column without values."""
-    empty = np.zeros(0, dtype=np.int64)
-    return FacetColumn([], empty, empty)
+    empty = np.zeros(0, dtype=np.intp)
+    return FacetColumn([], empty, empty, np.zeros(1, dtype=np.intp))
 
 
-def build_column(reader: Any, field: str, alive: np.ndarray | None = None) -> FacetColumn:
-    """A facet field's column over every segment: mapped from the files written beside each
-    segment at index time, or read from its postings where there are none.
+def document_starts(documents: np.ndarray, size: int) -> np.ndarray:
+    """Where each of `size` documents' postings start in postings ordered by document."""
+    starts = np.zeros(size + 1, dtype=np.intp)
+    np.cumsum(np.bincount(documents, minlength=size), out=starts[1:])
+    return starts
 
-    `alive` (true for every document not deleted) leaves deleted documents out. An index
-    written before the field existed has no values for it until it is written again.
-    """
+
+def facet_parts(reader: Any, field: str) -> SegmentColumn:
+    """A facet field's values, and the documents (deleted ones too) and value ids of its
+    postings over every segment, by document: mapped from the files written beside each
+    segment at index time, or read from its postings where there are none. An index
+    written before the field existed has no values for it until it is written again."""
     if field not in reader.schema:
-        return empty_column()
+        empty = np.zeros(0, dtype=np.int32)
+        return np.array([], dtype=str), empty, empty
     parts = []
     for segment, offset in reader.leaf_readers():
         folder, segment_id = segment_location(segment)
         found = load_column(folder, segment_id, field) if folder is not None else None
         parts.append((found if found is not None else read_column(segment, field), offset))
-    if not parts:
-        return empty_column()
-    if len(parts) == 1:
-        (values, documents, value_ids), offset = parts[0]
-        value_list = values.tolist()
-        documents = documents.astype(np.int64) + offset
-    else:
-        value_list, documents, value_ids = merged_columns(parts)
-    if alive is not None:
-        keep = alive[documents]
-        documents, value_ids = documents[keep], value_ids[keep]
-    return FacetColumn(value_list, documents, value_ids.astype(np.int64))
+    if len(parts) == 1 and parts[0][1] == 0:
+        return parts[0][0]
+    values, documents, value_ids = merged_columns(parts)
+    return np.array(values, dtype=str), documents, value_ids
 
 
 def merged_columns(
     parts: list[tuple[SegmentColumn, int]],
 ) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Several segments' columns as one: their values united, each segment's ids mapped."""
+    if not parts:
+        return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     values, inverse = np.unique(np.concatenate([p[0][0] for p in parts]), return_inverse=True)
     documents, value_ids, start = [], [], 0
     for (segment_values, segment_documents, segment_ids), offset in parts:
@@ -142,19 +135,53 @@ class ArchiveArrays:
     dated: np.ndarray  # bool
     day_known: dict[int, bool] = field(default_factory=dict, compare=False)
     postings: PostingsReader | None = field(default=None, compare=False)
+    lengths: dict[str, np.ndarray] = field(default_factory=dict, compare=False)
+
+
+def read_arrays(reader: Any) -> dict[str, np.ndarray]:
+    """Every per-document array a version needs, by name, read from its segments: dates,
+    the lengths of the main text fields, each facet's column (deleted documents included)."""
+    size = reader.doc_count_all()
+    arrays = {
+        "timestamp": numeric_column(reader, "timestamp", size),
+        "dated": numeric_column(reader, "dated", size) == 1,
+    }
+    for name in TEXT_FIELDS:
+        if name in reader.schema:
+            arrays[f"length_{name}"] = read_lengths(reader, name, size)
+    for name in sorted(set(FACET_FIELDS.values())):
+        values, documents, value_ids = facet_parts(reader, name)
+        # Index-sized integers: numpy would convert narrower ones on every search.
+        arrays[f"facet_{name}_values"] = values
+        arrays[f"facet_{name}_documents"] = documents.astype(np.intp)
+        arrays[f"facet_{name}_ids"] = value_ids.astype(np.intp)
+        arrays[f"facet_{name}_starts"] = document_starts(documents, size)
+    return arrays
+
+
+def arrays_from(named: dict[str, np.ndarray], alive: np.ndarray | None) -> ArchiveArrays:
+    """A version's ArchiveArrays from its named arrays; `alive` (None when nothing is
+    deleted) leaves deleted documents out of the facet columns."""
+    columns = {}
+    for name, field_name in FACET_FIELDS.items():
+        values, documents, value_ids, starts = (
+            named[f"facet_{field_name}_{part}"] for part in ("values", "documents", "ids", "starts")
+        )
+        if alive is not None:
+            keep = alive[documents]
+            documents, value_ids = documents[keep], value_ids[keep]
+            starts = document_starts(documents, len(alive))
+        columns[name] = FacetColumn(values.tolist(), documents, value_ids, starts)
+    lengths = {key.removeprefix("length_"): a for key, a in named.items() if key[:7] == "length_"}
+    return ArchiveArrays(columns, named["timestamp"], named["dated"], lengths=lengths)
 
 
 def build_arrays(reader: Any) -> ArchiveArrays:
-    """Every facet's column and the date columns of a reader."""
-    size = reader.doc_count_all()
-    if size == 0:  # an index with no segments has no columns either: an empty archive
+    """Every facet's column and the date columns of a reader, read from its segments."""
+    if reader.doc_count_all() == 0:  # no segments, no columns: an empty archive
         columns = {name: empty_column() for name in FACET_FIELDS}
         return ArchiveArrays(columns, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool))
-    timestamps = numeric_column(reader, "timestamp", size)
-    dated = numeric_column(reader, "dated", size) == 1
-    alive = alive_documents(reader)
-    columns = {name: build_column(reader, field, alive) for name, field in FACET_FIELDS.items()}
-    return ArchiveArrays(columns, timestamps, dated)
+    return arrays_from(read_arrays(reader), alive_documents(reader))
 
 
 def count_facets(

@@ -27,7 +27,7 @@ from search.language import DEFAULT_LANGUAGE, article_language
 from search.layout import current_generation, make_current, new_generation, writer_lock
 from search.models import Article, Entities, IndexReport, Locator, RawArticle, RecordError
 from search.schema import add_missing_fields, article_to_document, build_schema
-from search.segment_arrays import before_commit
+from search.version_arrays import before_commit
 from search.whoosh_internals import commit_with
 
 CHUNK_SIZE = 32

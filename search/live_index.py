@@ -17,12 +17,13 @@ from whoosh import index as whoosh_index
 
 from search.bounded import BoundedCache
 from search.errors import IndexMissing, NotFound
-from search.facets import ArchiveArrays, build_arrays
+from search.facets import ArchiveArrays
 from search.layout import current_generation
 from search.matching import PostingsCache, PostingsReader
 from search.models import Article
 from search.schema import document_to_article
 from search.snippets import WordStems
+from search.version_arrays import version_arrays
 
 STORED_DOCUMENTS = 2048  # documents' hit fields kept per index version: ~3 kB each on Reuters
 
@@ -87,20 +88,18 @@ class SearchIndex:
             raise IndexMissing(f"no index in {self.index_dir}: run `newsarchive index PATH` first")
         local = self._local
         searcher = getattr(local, "searcher", None)
-        # An index without articles has no segments, and its reader no commit to compare
-        # or refresh from: it is opened again, which costs next to nothing.
+        # An index without articles has no segments, and its reader no commit
+        # to compare with: it is opened again, which costs next to nothing.
         empty = searcher is not None and searcher.doc_count_all() == 0
-        if searcher is None or local.generation != generation or empty:
-            if searcher is not None:  # only this thread ever used it
-                self._untrack(searcher)
-            fresh = whoosh_index.open_dir(str(generation)).searcher()
-        elif not searcher.up_to_date():
-            # The refreshed searcher takes over the segment readers it still needs and
-            # closes the others: the old one must not be closed again, nor kept.
-            fresh = searcher.refresh()
-            self._untrack(searcher, close=False)
-        else:
+        stale = searcher is None or local.generation != generation or empty
+        if searcher is not None and not stale and searcher.up_to_date():
             return searcher
+        if searcher is not None:  # only this thread ever used it
+            self._untrack(searcher)
+        # Opened afresh, never refreshed: Searcher.refresh reuses the reader of every
+        # segment whose id it knows, with the deletions it had then, so an article updated
+        # by an incremental commit would be found twice, old and new.
+        fresh = whoosh_index.open_dir(str(generation)).searcher()
         self._track(fresh)
         local.searcher, local.generation, local.view = fresh, generation, None
         return fresh
@@ -125,10 +124,13 @@ class SearchIndex:
         with self._lock:
             version = self._versions.get(key)
             if version is None:
+                arrays = version_arrays(self._local.searcher.reader())
+                postings = PostingsCache()
+                postings.lengths.update(arrays.lengths)
                 version = IndexVersion(
                     key,
-                    build_arrays(self._local.searcher.reader()),
-                    PostingsCache(),
+                    arrays,
+                    postings,
                     BoundedCache(STORED_DOCUMENTS),
                     BoundedCache(self.result_cache_bytes, weigh=len),
                 )
@@ -139,12 +141,11 @@ class SearchIndex:
         with self._lock:
             self._opened.append(searcher)
 
-    def _untrack(self, searcher: Any, close: bool = True) -> None:
+    def _untrack(self, searcher: Any) -> None:
         with self._lock:
             if searcher in self._opened:
                 self._opened.remove(searcher)
-                if close:
-                    searcher.close()
+                searcher.close()
 
     def close(self) -> None:
         """Close every searcher this index has opened."""

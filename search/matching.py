@@ -25,6 +25,7 @@ from whoosh.util.numeric import byte_to_length
 from search.bounded import BoundedCache
 from search.position_files import PositionTables, read_positions
 from search.postings import ArrayPositions
+from search.term_arrays import TermTable, load_table
 from search.whoosh_internals import (
     expanded_texts,
     field_terms,
@@ -32,6 +33,7 @@ from search.whoosh_internals import (
     numeric_array,
     posting_blocks,
     reads_by_block,
+    segment_location,
     without_deletions,
 )
 
@@ -63,7 +65,8 @@ class PostingsCache:
         )
         self.lengths: dict[str, np.ndarray] = {}
         self.alive: np.ndarray | None = None
-        self.tables = PositionTables()  # the segments' word positions, mapped
+        self.positions = PositionTables()  # the segments' word positions, mapped
+        self.tables: Tables = {}  # each segment's term tables, mapped when first needed
 
 
 class PostingsReader:
@@ -81,7 +84,12 @@ class PostingsReader:
 
     def postings(self, field: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
         """The documents holding a term and the term's frequency in each."""
-        return self._remembered((field, text, "frequencies"), read_postings)
+        key = (field, text, "frequencies")
+        found = self.cache.arrays.get(key)
+        if found is None:  # two threads may both read a new term: the same arrays, no harm
+            read = read_postings(self.reader, field, text, self.cache.tables)
+            found = self.cache.arrays.put(key, read)
+        return found
 
     def positions(self, field: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
         """Every occurrence of a term: its document and word position, in document order.
@@ -92,7 +100,7 @@ class PostingsReader:
         key = (field, text, "positions")
         found = self.cache.arrays.get(key)
         if found is None:
-            found = read_positions(self.reader, field, text, self.cache.tables)
+            found = read_positions(self.reader, field, text, self.cache.positions)
             found = self.cache.arrays.put(key, found)
             field_format = self.reader.schema[field].format
             frequencies = (field, text, "frequencies")
@@ -103,12 +111,6 @@ class PostingsReader:
                 documents, counts = sorted_runs(found[0])
                 weights = (counts * field_format.field_boost).astype(np.float32)
                 self.cache.arrays.put(frequencies, (documents, weights))
-        return found
-
-    def _remembered(self, key: tuple[str, Any, str], read: Any) -> tuple[np.ndarray, np.ndarray]:
-        found = self.cache.arrays.get(key)
-        if found is None:  # two threads may both read a new term: the same arrays, no harm
-            found = self.cache.arrays.put(key, read(self.reader, key[0], key[1]))
         return found
 
     def alive(self) -> np.ndarray:
@@ -149,18 +151,56 @@ def alive_documents(reader: Any) -> np.ndarray | None:
     return alive
 
 
-def read_postings(reader: Any, field: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
-    """A term's postings over every segment: document numbers and frequencies."""
+def read_postings(
+    reader: Any, field: str, text: Any, tables: Tables | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """A term's postings over every segment: document numbers and frequencies, sliced
+    from the segment's term table where it has one (`tables` keeps those opened)."""
     ids, weights = [], []
     for segment, offset in reader.leaf_readers():
-        if (field, text) not in segment:
+        table = segment_table(segment, field, {} if tables is None else tables)
+        if table is not None:
+            found = table.postings(as_bytes(segment, field, text))
+            if found is None:
+                continue
+            leaf_ids, leaf_weights = without_deleted(segment, *found)
+        elif (field, text) in segment:
+            leaf_ids, leaf_weights = read_leaf(segment.postings(field, text))
+        else:
             continue
-        leaf_ids, leaf_weights = read_leaf(segment.postings(field, text))
         ids.append(leaf_ids + offset)
         weights.append(leaf_weights)
     if not ids:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     return np.concatenate(ids), np.concatenate(weights)
+
+
+Tables = dict[tuple[str, str], TermTable | None]  # (segment id, field) -> its term table
+
+
+def segment_table(segment: Any, field: str, tables: Tables) -> TermTable | None:
+    """A segment's term table of a field, mapped once and kept in `tables`."""
+    key = (segment_location(segment)[1], field)
+    if key not in tables:
+        tables[key] = load_table(segment, field)
+    return tables[key]
+
+
+def as_bytes(segment: Any, field: str, text: Any) -> bytes:
+    """A term's text as the index stores it."""
+    return text if isinstance(text, bytes) else segment.schema[field].to_bytes(text)
+
+
+def without_deleted(
+    segment: Any, documents: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A segment's postings (as int64 document numbers) without its deleted documents."""
+    documents = documents.astype(np.int64)
+    if segment.has_deletions():
+        deleted = np.fromiter(segment.segment().deleted_docs(), dtype=np.int64)
+        keep = ~np.isin(documents, deleted)
+        return documents[keep], weights[keep]
+    return documents, np.array(weights)
 
 
 def field_postings(segment: Any, field: str) -> Iterator[tuple[str, np.ndarray]]:

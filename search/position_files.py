@@ -21,13 +21,13 @@ ArrayPositions, posting by posting for older indexes' pickles.
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from search.npy_files import save_array
 from search.postings import POSITION_TYPE, ArrayPositions
 from search.whoosh_internals import (
     block_values,
@@ -115,14 +115,6 @@ def save_table(
     """
     for part, array in zip(PARTS, arrays, strict=True):
         save_array(position_file(folder, segment_id, field, part), array)
-
-
-def save_array(target: Path, array: np.ndarray) -> None:
-    """Write an array as a `.npy` file that appears whole or not at all."""
-    temporary = target.with_name(f".{target.name}.{os.getpid()}")  # Whoosh skips dot files
-    with open(temporary, "wb") as handle:
-        np.save(handle, array, allow_pickle=False)
-    os.replace(temporary, target)
 
 
 def has_table(folder: Path, segment_id: str, field: str) -> bool:

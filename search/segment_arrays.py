@@ -16,18 +16,20 @@ segment whose files were lost) are read from their postings instead, as before.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from search.matching import field_postings
-from search.position_files import save_array, write_missing_tables
+from search.matching import field_postings, read_leaf
+from search.npy_files import save_array
 from search.schema import FACET_FIELDS
-from search.whoosh_internals import open_segment, storage_folder
+from search.term_arrays import has_table, positional_fields, save_table, table_of_terms
+from search.whoosh_internals import field_terms, open_segment
 
 PARTS = ("values", "documents", "ids")
+BODY = "body"  # every segment's text: its table tells the segment has its tables
 SegmentColumn = tuple[np.ndarray, np.ndarray, np.ndarray]  # values, documents, value ids
 
 
@@ -63,7 +65,9 @@ def load_column(folder: Path, segment_id: str, field: str) -> SegmentColumn | No
     paths = [column_file(folder, segment_id, field, part) for part in PARTS]
     if not all(path.exists() for path in paths):
         return None
-    values, documents, ids = (np.load(path, mmap_mode="r", allow_pickle=False) for path in paths)
+    values, documents, ids = (
+        np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray) for path in paths
+    )
     return values, documents, ids
 
 
@@ -72,21 +76,9 @@ def read_column(segment: Any, field: str) -> SegmentColumn:
     return column_of_terms(field_postings(segment, field))
 
 
-def before_commit(ix: Any) -> Callable[[list[Any]], None]:
-    """What to call with a commit's segments before it: `write_missing` for this index, and
-    the same for word positions (search/position_files.py)."""
-    folder = storage_folder(ix)
-
-    def write(segments: list[Any]) -> None:
-        if folder is not None:
-            write_missing(folder, ix.schema, ix.storage, segments)
-            write_missing_tables(folder, ix.schema, ix.storage, segments)
-
-    return write
-
-
 def write_missing(folder: Path, schema: Any, storage: Any, segments: Iterable[Any]) -> None:
-    """Give every segment that lacks them its facet columns' files, read from its postings.
+    """Give every segment that lacks them its facet columns' and term tables' files, read
+    from its postings.
 
     Called before a commit with all the segments it will hold: the segments Whoosh's own
     writer wrote (changed articles, merges) get their files here.
@@ -94,14 +86,26 @@ def write_missing(folder: Path, schema: Any, storage: Any, segments: Iterable[An
     for segment in segments:
         segment_id = segment.segment_id()
         missing = [f for f in FACET_FIELDS.values() if not has_column(folder, segment_id, f)]
-        if not missing:
+        tables = not has_table(folder, segment_id, BODY)
+        if not missing and not tables:
             continue
         reader = open_segment(storage, schema, segment)
         try:
             for field in missing:
                 save_column(folder, segment_id, field, read_column(reader, field))
+            for field in positional_fields(schema) if tables else []:
+                table = table_of_terms(segment_terms(reader, field))
+                if len(table[1]) or field == BODY:  # an empty field has no table, but body
+                    save_table(folder, segment_id, field, table)  # says the segment has them
         finally:
             reader.close()
+
+
+def segment_terms(segment: Any, field: str) -> Iterator[tuple[bytes, np.ndarray, np.ndarray]]:
+    """Each term of a field in a segment with its documents and weights (deleted included)."""
+    for text, matcher in field_terms(segment, field):
+        documents, weights = read_leaf(matcher)
+        yield text, documents, weights
 
 
 def has_column(folder: Path, segment_id: str, field: str) -> bool:

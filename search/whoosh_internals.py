@@ -311,13 +311,13 @@ def write_term_blocks(
 
 
 def commit_with(
-    writer: Any, segments: list[Any], before: Callable[[list[Any]], None] | None = None
+    writer: Any, segments: list[Any], before: Callable[[list[Any], int], None] | None = None
 ) -> None:
     """Commit a Whoosh writer's own changes and segments written beside it, in one TOC.
 
     What SegmentWriter.commit does, with the extra segments listed after its own;
-    `before`, if given, is called with every segment the commit will hold just before
-    the TOC that makes them live is written.
+    `before`, if given, is called with every segment the commit will hold and the TOC's
+    generation just before the TOC that makes them live is written.
     """
     try:
         final = writer._merge_segments(None, None, None)
@@ -326,7 +326,7 @@ def commit_with(
         else:
             writer._close_segment()
         if before is not None:
-            before(final + segments)
+            before(final + segments, writer.generation)
         writer._commit_toc(final + segments)
     finally:
         writer._finish()

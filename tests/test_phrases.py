@@ -20,7 +20,7 @@ from search.matching import PostingsReader, evaluate
 from search.params import parse_query
 from search.position_files import PositionTables, segment_positions
 from search.schema import build_schema
-from search.segment_arrays import before_commit
+from search.version_arrays import before_commit
 from search.whoosh_internals import segment_location
 from tests.test_segment_arrays import whoosh_positions
 
@@ -167,7 +167,7 @@ def test_segments_without_tables_get_them_at_the_next_commit(tmp_path: Path, pic
         path.unlink()
     with ix.reader() as reader:
         segments = [segment.segment() for segment, _ in reader.leaf_readers()]
-    before_commit(ix)(segments)  # what the indexer's next commit calls
+    before_commit(ix)(segments, ix.latest_generation() + 1)  # what the next commit calls
     with ix.reader() as reader:
         assert assert_tables_hold_whoosh_positions(reader, ("title", "body")) == 6
     assert_phrases_match_whoosh(ix)
