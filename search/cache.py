@@ -37,7 +37,7 @@ class Extraction:
     """What the cache knows of an article: its entities, and its detected language if any."""
 
     entities: Entities
-    language: str | None = None  # None: not detected yet (or tagged by its format)
+    language: str | None = None  # None: not detected yet (a cache from before languages)
 
 
 class ExtractionCache:

@@ -37,7 +37,8 @@ class Job(NamedTuple):
 class Found(NamedTuple):
     """A worker's answer for one job."""
 
-    language: str
+    language: str  # the job's known language, else the detected one
+    detected: str  # what detection says, kept in the cache even when a tag overrules it
     entities: Entities | None  # None: not asked for (the cache has them)
     problem: str | None  # why extraction failed; the entities are then empty
 
@@ -87,8 +88,7 @@ def extract_pending(
             if answer.problem:
                 report.warnings.append(RecordError(article.locator, answer.problem))
                 continue
-            detected = answer.language if jobs[index].language is None else None
-            stored.append((keys[index], Extraction(article.entities, detected)))
+            stored.append((keys[index], Extraction(article.entities, answer.detected)))
         cache.put_many(stored)
         report.done += len(chunk)
         if progress:
@@ -105,9 +105,11 @@ def work_in_workers(chunks: Iterable[list[Job]], workers: int) -> Iterator[list[
 
 
 def work_chunk(jobs: list[Job]) -> list[Found]:
-    """Detect the languages a chunk lacks, then extract the entities of its English articles
-    that need them (together, as the model reads fastest in batches)."""
-    languages = [job.language or detect_language(job.text.title, job.text.body) for job in jobs]
+    """Detect a chunk's languages (for the cache, even where a tag says which), then extract
+    the entities of its English articles that need them (together: the model reads fastest
+    in batches)."""
+    detected = [detect_language(job.text.title, job.text.body) for job in jobs]
+    languages = [job.language or found for job, found in zip(jobs, detected, strict=True)]
     wanted = [
         index
         for index, job in enumerate(jobs)
@@ -119,7 +121,7 @@ def work_chunk(jobs: list[Job]) -> list[Found]:
         entities, problem = extracted.get(index, (None, None))
         if entities is None and language != DEFAULT_LANGUAGE:
             entities = Entities()  # kept in the cache with the language: nothing to extract
-        found.append(Found(language, entities, problem))
+        found.append(Found(language, detected[index], entities, problem))
     return found
 
 
