@@ -13,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from search.bulkwrite import die_with_parent
 from search.cache import Extraction, ExtractionCache, cache_key
@@ -24,6 +24,8 @@ from search.models import Article, Entities, IndexReport, RecordError
 CHUNK_SIZE = 32
 Progress = Callable[[IndexReport], None]
 Extracted = tuple[Entities, str | None]  # entities, or none and why
+Item = TypeVar("Item")
+Answer = TypeVar("Answer")
 
 
 class Job(NamedTuple):
@@ -78,7 +80,7 @@ def extract_pending(
         return  # no worker processes to start: a rebuild from the cache
     todo = list(jobs)
     chunks = [todo[i : i + CHUNK_SIZE] for i in range(0, len(todo), CHUNK_SIZE)]
-    answers = work_in_workers(([jobs[i] for i in chunk] for chunk in chunks), workers)
+    answers = in_workers(work_chunk, ([jobs[i] for i in chunk] for chunk in chunks), workers)
     for chunk, found in zip(chunks, answers, strict=True):
         stored = []
         for index, answer in zip(chunk, found, strict=True):
@@ -95,13 +97,15 @@ def extract_pending(
             progress(report)
 
 
-def work_in_workers(chunks: Iterable[list[Job]], workers: int) -> Iterator[list[Found]]:
-    """The answers to each chunk of jobs, chunk by chunk in order, in `workers` processes."""
+def in_workers(
+    work: Callable[[list[Item]], list[Answer]], chunks: Iterable[list[Item]], workers: int
+) -> Iterator[list[Answer]]:
+    """`work` on each chunk, chunk by chunk in order, in `workers` processes."""
     if workers <= 1:
-        yield from map(work_chunk, chunks)
+        yield from map(work, chunks)
         return
     with worker_pool(workers) as pool:
-        yield from pool.imap(work_chunk, chunks)
+        yield from pool.imap(work, chunks)
 
 
 def work_chunk(jobs: list[Job]) -> list[Found]:
@@ -123,17 +127,6 @@ def work_chunk(jobs: list[Job]) -> list[Found]:
             entities = Entities()  # kept in the cache with the language: nothing to extract
         found.append(Found(language, detected[index], entities, problem))
     return found
-
-
-def extract_in_workers(
-    chunks: Iterable[list[ArticleText]], workers: int
-) -> Iterator[list[Extracted]]:
-    """The entities of each chunk of articles, chunk by chunk in order, in `workers` processes."""
-    if workers <= 1:
-        yield from map(extract_chunk, chunks)
-        return
-    with worker_pool(workers) as pool:
-        yield from pool.imap(extract_chunk, chunks)
 
 
 def extract_chunk(texts: list[ArticleText]) -> list[Extracted]:
@@ -165,7 +158,7 @@ def text_of(article: Article) -> ArticleText:
 def extract_all(texts: list[ArticleText], workers: int) -> list[Entities]:
     """The entities of many articles, in order, without the cache (for benchmarks)."""
     chunks = [texts[i : i + CHUNK_SIZE] for i in range(0, len(texts), CHUNK_SIZE)]
-    return [entities for done in extract_in_workers(chunks, workers) for entities, _ in done]
+    return [entities for done in in_workers(extract_chunk, chunks, workers) for entities, _ in done]
 
 
 def worker_pool(workers: int) -> Any:
