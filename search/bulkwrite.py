@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 
 from whoosh.writing import SegmentWriter
 
+from search.position_files import save_table, table_arrays
 from search.postings import FastText, FieldPostings, TextPostings, add_postings, simple_index
 from search.schema import FACET_FIELDS
 from search.segment_arrays import before_commit, column_of_terms, save_column
@@ -108,7 +109,8 @@ class BulkSegmentWriter(UnlockedSegmentWriter):
 
     def write_postings(self, fieldwriter: Any) -> None:
         """Write every field's terms in order, each term's postings in whole blocks;
-        each facet field's postings also as arrays beside the segment (segment_arrays)."""
+        each facet field's postings also as arrays beside the segment (segment_arrays),
+        and each text field's word positions (position_files)."""
         facets = set(FACET_FIELDS.values())
         for name in sorted(self.field_postings):
             lengths = self.field_lengths.get(name)
@@ -123,7 +125,18 @@ class BulkSegmentWriter(UnlockedSegmentWriter):
             fieldwriter.finish_field()
             if name in facets and self.folder is not None:
                 save_column(self.folder, self.segment_id, name, column_of_terms(terms))
+            self._save_positions(name)
         self.field_postings.clear()
+
+    def _save_positions(self, name: str) -> None:
+        """A text field's occurrences as a position table beside the segment."""
+        postings = self.field_postings[name]
+        if self.folder is None or not isinstance(postings, TextPostings):
+            return
+        if postings.occurrences is not None:
+            table = table_arrays(postings.stems, *postings.occurrences)
+            postings.occurrences = None
+            save_table(self.folder, self.segment_id, name, table)
 
 
 def write_generation(

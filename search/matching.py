@@ -4,10 +4,11 @@ Whoosh matches and scores one posting at a time in Python: a term in most of 200
 articles costs seconds. Here each term's postings are read block by block into arrays
 (remembered per index version and shared by every thread, within a memory budget),
 boolean operators become array operations, and BM25 (Whoosh's formula and constants) is
-computed for all matches at once. Phrases and other position-dependent queries are
-narrowed by their terms first and then checked by Whoosh on those candidates only. The
-block reading goes through search/whoosh_internals.py, the one module that uses private
-names of Whoosh.
+computed for all matches at once. Phrases (exact or with a slop) intersect their
+words' positions as arrays (search/position_files.py reads them); other
+position-dependent queries are narrowed by their terms first and then checked by
+Whoosh on those candidates only. The block reading goes through
+search/whoosh_internals.py, the one module that uses private names of Whoosh.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from whoosh import query as whoosh_query
 from whoosh.util.numeric import byte_to_length
 
 from search.bounded import BoundedCache
-from search.postings import POSITION_TYPE, ArrayPositions
+from search.position_files import PositionTables, read_positions
+from search.postings import ArrayPositions
 from search.whoosh_internals import (
-    block_values,
     expanded_texts,
     field_terms,
     length_codes,
@@ -62,6 +63,7 @@ class PostingsCache:
         )
         self.lengths: dict[str, np.ndarray] = {}
         self.alive: np.ndarray | None = None
+        self.tables = PositionTables()  # the segments' word positions, mapped
 
 
 class PostingsReader:
@@ -90,14 +92,15 @@ class PostingsReader:
         key = (field, text, "positions")
         found = self.cache.arrays.get(key)
         if found is None:
-            found = self.cache.arrays.put(key, read_positions(self.reader, field, text))
+            found = read_positions(self.reader, field, text, self.cache.tables)
+            found = self.cache.arrays.put(key, found)
             field_format = self.reader.schema[field].format
             frequencies = (field, text, "frequencies")
             if (
                 isinstance(field_format, ArrayPositions)
                 and self.cache.arrays.get(frequencies) is None
             ):
-                documents, counts = np.unique(found[0], return_counts=True)
+                documents, counts = sorted_runs(found[0])
                 weights = (counts * field_format.field_boost).astype(np.float32)
                 self.cache.arrays.put(frequencies, (documents, weights))
         return found
@@ -121,6 +124,18 @@ class PostingsReader:
         if lengths is None:
             lengths = self.cache.lengths[field] = read_lengths(self.reader, field, self.size)
         return lengths
+
+
+def sorted_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct value of a sorted array and how many times it comes, in one pass
+    (np.unique sorts again: tens of milliseconds for a common word's occurrences)."""
+    if not len(values):
+        return values, np.zeros(0, dtype=np.int64)
+    new = np.empty(len(values), dtype=bool)
+    new[0] = True
+    np.not_equal(values[1:], values[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    return values[starts], np.diff(np.append(starts, len(values)))
 
 
 def alive_documents(reader: Any) -> np.ndarray | None:
@@ -156,61 +171,6 @@ def field_postings(segment: Any, field: str) -> Iterator[tuple[str, np.ndarray]]
 
 def _text(term: Any) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else str(term)
-
-
-def read_positions(reader: Any, field: str, text: Any) -> tuple[np.ndarray, np.ndarray]:
-    """A term's occurrences over every segment: document numbers and word positions."""
-    documents, positions = [], []
-    field_format = reader.schema[field].format
-    for segment, offset in reader.leaf_readers():
-        if (field, text) not in segment:
-            continue
-        deleted, matcher = without_deletions(segment.postings(field, text))
-        if isinstance(field_format, ArrayPositions) and reads_by_block(matcher):
-            leaf_documents, leaf_positions = array_positions(matcher)
-        else:
-            leaf_documents, leaf_positions = decoded_positions(matcher, field_format)
-        if deleted:
-            keep = ~np.isin(leaf_documents, np.fromiter(deleted, dtype=np.int64))
-            leaf_documents, leaf_positions = leaf_documents[keep], leaf_positions[keep]
-        documents.append(leaf_documents + offset)
-        positions.append(leaf_positions)
-    if not documents:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(documents), np.concatenate(positions)
-
-
-def array_positions(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
-    """One segment's occurrences of a term stored as ArrayPositions, a block at a time.
-
-    All the blocks' values are joined and viewed as one array of 4-byte words: each
-    posting is its count followed by its positions, so dropping the counts leaves every
-    position in document order, with no loop over postings in Python.
-    """
-    ids: list[np.ndarray] = []
-    values: list[bytes] = []
-    for deltas, block_values_ in block_values(matcher):
-        ids.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
-        values.extend(block_values_)
-    if not ids:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    words = np.frombuffer(b"".join(values), dtype=POSITION_TYPE)
-    sizes = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // 4
-    heads = np.cumsum(sizes) - sizes
-    keep = np.ones(len(words), dtype=bool)
-    keep[heads] = False
-    documents = np.repeat(np.concatenate(ids), sizes - 1)
-    return documents, words[keep].astype(np.int64)
-
-
-def decoded_positions(matcher: Any, field_format: Any) -> tuple[np.ndarray, np.ndarray]:
-    """One segment's occurrences of a term, posting by posting (older indexes' pickles)."""
-    documents, positions = [], []
-    for _ in _each(matcher):
-        found = field_format.decode_positions(matcher.value())
-        documents.extend([matcher.id()] * len(found))
-        positions.extend(found)
-    return np.asarray(documents, dtype=np.int64), np.asarray(positions, dtype=np.int64)
 
 
 def read_leaf(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -290,7 +250,7 @@ def evaluate(postings: PostingsReader, node: Any) -> Matches:
             for text in expanded_texts(node, postings.reader)
         ]
         return combine_any([evaluate(postings, term) for term in terms], size)
-    if isinstance(node, whoosh_query.Phrase) and node.slop == 1 and node.words:
+    if isinstance(node, whoosh_query.Phrase) and 0 < node.slop <= MAX_SLOP and node.words:
         return phrase_matches(postings, node)
     return checked_by_whoosh(postings, node)
 
@@ -337,25 +297,59 @@ def combine_any(parts: list[Matches], size: int) -> Matches:
 
 
 POSITION_STRIDE = 1 << 32  # document * stride + position: one integer per occurrence
+MAX_SLOP = 32  # a phrase with a wider slop is matched by Whoosh: one search per gap here
 
 
 def phrase_matches(postings: PostingsReader, node: Any) -> Matches:
-    """Documents where the phrase's words stand next to each other, in order."""
+    """Documents where the phrase's words stand in order, each within the phrase's slop
+    of the words before it (next to each other when the slop is 1)."""
     words = [whoosh_query.Term(node.fieldname, word, boost=node.boost) for word in node.words]
     for word in node.words:  # positions first: they give the words' postings too
         postings.positions(node.fieldname, word)
     candidates = combine_all([evaluate(postings, word) for word in words], postings.size)
-    starts: np.ndarray | None = None
-    for index, word in enumerate(node.words):
+    occurrences = []
+    for word in node.words:
         documents, positions = postings.positions(node.fieldname, word)
         keep = candidates.mask[documents]
         # Occurrences come in document then position order, so the keys are sorted already.
-        keys = documents[keep] * POSITION_STRIDE + positions[keep] - index
-        starts = keys if starts is None else sorted_common(starts, keys)
+        occurrences.append(documents[keep] * POSITION_STRIDE + positions[keep])
+    if node.slop == 1:
+        starts = occurrences[0]
+        for index, keys in enumerate(occurrences[1:], 1):
+            starts = sorted_common(starts, keys - index)
+    else:
+        starts = near_starts(occurrences, node.slop)
     mask = np.zeros(postings.size, dtype=bool)
-    if starts is not None:
-        mask[starts // POSITION_STRIDE] = True
+    mask[starts // POSITION_STRIDE] = True
     return Matches(mask, np.where(mask, candidates.scores, 0).astype(np.float32))
+
+
+def near_starts(occurrences: list[np.ndarray], slop: int) -> np.ndarray:
+    """Where the words' spans start, as Whoosh's SpanNear2 (ordered, mindist 1) finds them:
+    each word 1 to `slop` positions after the end of the span of the words before it.
+
+    Spans are (start, end) keys of sorted occurrences; each word extends every span by
+    each gap it can stand at: one binary search per gap, not per posting.
+    """
+    starts = ends = occurrences[0]
+    for keys in occurrences[1:]:
+        found_starts, found_ends = [], []
+        for gap in range(1, slop + 1):
+            found = np.minimum(np.searchsorted(keys, ends + gap), max(len(keys) - 1, 0))
+            hit = keys[found] == ends + gap if len(keys) else np.zeros(len(ends), dtype=bool)
+            found_starts.append(starts[hit])
+            found_ends.append(ends[hit] + gap)
+        starts, ends = distinct_spans(np.concatenate(found_starts), np.concatenate(found_ends))
+    return starts
+
+
+def distinct_spans(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each (start, end) pair once, in order: a span reached by two paths counts once."""
+    order = np.lexsort((ends, starts))
+    starts, ends = starts[order], ends[order]
+    new = np.ones(len(starts), dtype=bool)
+    new[1:] = (starts[1:] != starts[:-1]) | (ends[1:] != ends[:-1])
+    return starts[new], ends[new]
 
 
 def sorted_common(first: np.ndarray, second: np.ndarray) -> np.ndarray:

@@ -204,6 +204,8 @@ class TextPostings(Vocabulary):
         self._terms = array("i")  # per kept token: its term's number
         self._docs = array("I")  # its document
         self._positions = array("I")  # its renumbered position
+        # After by_term: every kept token's term number, document and position, by term.
+        self.occurrences: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def add_text(self, text: str, docnum: int) -> tuple[int, int]:
         """Add a document's text; its length in words, and the entries held for it."""
@@ -230,6 +232,7 @@ class TextPostings(Vocabulary):
         docs = np.frombuffer(self._docs, dtype=np.uint32)[order]
         positions = np.frombuffer(self._positions, dtype=np.uint32)[order]
         del order
+        self.occurrences = (terms, docs, positions)
         # A posting is a run of one term in one document (tokens came in document order).
         new = np.ones(len(terms), dtype=bool)
         new[1:] = (terms[1:] != terms[:-1]) | (docs[1:] != docs[:-1])

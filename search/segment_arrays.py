@@ -16,7 +16,6 @@ segment whose files were lost) are read from their postings instead, as before.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from search.matching import field_postings
+from search.position_files import save_array, write_missing_tables
 from search.schema import FACET_FIELDS
 from search.whoosh_internals import open_segment, storage_folder
 
@@ -55,11 +55,7 @@ def column_of_terms(terms: Iterable[tuple[str, np.ndarray]]) -> SegmentColumn:
 def save_column(folder: Path, segment_id: str, field: str, column: SegmentColumn) -> None:
     """Write one facet column of a segment; each file appears whole or not at all."""
     for part, array in zip(PARTS, column, strict=True):
-        target = column_file(folder, segment_id, field, part)
-        temporary = folder / f".{target.name}.{os.getpid()}"  # Whoosh skips dot files
-        with open(temporary, "wb") as handle:
-            np.save(handle, array, allow_pickle=False)
-        os.replace(temporary, target)
+        save_array(column_file(folder, segment_id, field, part), array)
 
 
 def load_column(folder: Path, segment_id: str, field: str) -> SegmentColumn | None:
@@ -77,12 +73,14 @@ def read_column(segment: Any, field: str) -> SegmentColumn:
 
 
 def before_commit(ix: Any) -> Callable[[list[Any]], None]:
-    """What to call with a commit's segments before it: `write_missing` for this index."""
+    """What to call with a commit's segments before it: `write_missing` for this index, and
+    the same for word positions (search/position_files.py)."""
     folder = storage_folder(ix)
 
     def write(segments: list[Any]) -> None:
         if folder is not None:
             write_missing(folder, ix.schema, ix.storage, segments)
+            write_missing_tables(folder, ix.schema, ix.storage, segments)
 
     return write
 

@@ -127,7 +127,7 @@ def respell_word(searcher: Any, speller: Speller, word: str, deadline: float) ->
     allowed = allowed_cost(word)
     typed = word.lower()
     stem = body_stems(searcher, word)[0]
-    close = close_stems(speller, (stem, typed), math.ceil(allowed))
+    close = close_stems(speller, (stem, typed, *cut_endings(typed)), math.ceil(allowed))
     articles = {found: searcher.doc_frequency("body", found) for found in close}
     shortlist = sorted(close, key=lambda c: close[c] - FREQUENCY_WEIGHT * math.log10(articles[c]))
     # In a large archive, a spelling seen in one article is as likely a typo as the query.
@@ -157,6 +157,13 @@ def close_stems(speller: Speller, spellings: tuple[str, ...], edits: int) -> dic
         ):
             close[found] = min(close.get(found, edits + 1.0), typo_cost(spelling, found))
     return close
+
+
+def cut_endings(typed: str) -> tuple[str, ...]:
+    """The typed word without its last one or two letters: the index holds stems, and a
+    letter left out before an ending ('minster') is far from the stem ('minist') only
+    because the stemmer did not recognise the ending it cuts from 'minister'."""
+    return tuple(typed[:-cut] for cut in (1, 2) if len(typed) - cut >= MIN_RESPELL_LENGTH)
 
 
 def allowed_cost(word: str) -> float:

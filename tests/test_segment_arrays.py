@@ -18,8 +18,9 @@ from search.facets import build_arrays
 from search.indexer import index_paths
 from search.layout import current_generation
 from search.live_index import SearchIndex
-from search.matching import PostingsReader, evaluate, read_positions, read_postings
+from search.matching import PostingsReader, evaluate, read_postings
 from search.params import parse_query
+from search.position_files import read_positions
 from search.schema import FACET_FIELDS, build_schema
 from search.segment_arrays import has_column, load_column, read_column
 from search.whoosh_internals import segment_location

@@ -27,6 +27,10 @@ SENTENCES = {
     "currently": 9,
     "wheat": 4,
     "what": 9,
+    # A common word with a letter left out before its ending, beside a rare word one
+    # vowel away.
+    "minister": 150,
+    "minstar": 2,
 }
 
 
@@ -61,6 +65,7 @@ def typo_search(typo_index: Path):
 @pytest.mark.parametrize(
     ("typed", "meant"),
     [("cofee", "coffee"), ("bananna", "banana"), ("currancy", "currency"), ("whaet", "wheat"),
+     ("minster", "minister"),
      ("Cofee", "Coffee"), ("cofee currancy", "coffee currency")],
 )  # fmt: skip
 def test_a_typo_is_respelt_as_the_word_meant(typo_search: Any, typed: str, meant: str) -> None:

@@ -14,8 +14,9 @@ from search.models import Entities, Mention, ParsedDate
 # Part of every article's content hash and of the extraction cache's keys: bump it when
 # extraction changes, and the next `index` run re-extracts every article.
 # 8: organisations introduced as such ("company Petrobras"); 9: articles not in English keep
-# no entities, and datelines and bylines left the body.
-EXTRACTOR_VERSION = "9"
+# no entities, and datelines and bylines left the body; 10: results lists read whole (scorers in
+# brackets, standings, ranked entrants), all-caps lines end a name.
+EXTRACTOR_VERSION = "10"
 
 # Seats of power that are organisations in their own right as well as a country's
 # metonym: "the Kremlin said" counts for Russia and for the Kremlin.

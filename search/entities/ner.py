@@ -9,11 +9,12 @@ from typing import Any
 
 from search.entities.countries import load_gazetteer
 from search.entities.names import GROUP_MARK, UNITS, resolve_names
-from search.entities.organisations import described_organisations
+from search.entities.organisations import described_organisations, forum_codes
 from search.entities.reading import (
     INNER_CAPITAL,
     NAME_PARTICLES,
     Origin,
+    heading_breaks,
     known_words,
     model_input,
     readable_texts,
@@ -116,14 +117,17 @@ class NameFinder:
 
         nlp = self._model()
         readable = [readable_texts(title, body) for title, body in articles]
-        windows = [model_input(nlp, texts["title"], texts["body"]) for texts in readable]
+        windows = [
+            model_input(nlp, texts["title"], texts["body"], heading_breaks(body))
+            for texts, (_, body) in zip(readable, articles, strict=True)
+        ]
         docs = (Doc(nlp.vocab, words=words, spaces=spaces) for words, spaces, _ in windows)
         tagged = nlp.get_pipe("ner").pipe(docs, batch_size=self.batch_size)
         for (title, body), texts, (_, _, origins), doc in zip(
             articles, readable, windows, tagged, strict=True
         ):
             spans = with_results(list(clean_spans(doc, origins, texts)), texts["body"])
-            spans = described_organisations(spans, texts)
+            spans = forum_codes(described_organisations(spans, texts), texts)
             original = {"title": title, "body": body}
             # Surfaces as the article writes them: "REAGAN" in an all-caps headline.
             yield [

@@ -9,6 +9,8 @@ from dataclasses import replace
 from functools import lru_cache
 
 from search.entities.evidence import LOOK_BEHIND, TITLE_BEFORE, occurrences
+from search.entities.reading import is_table_row
+from search.entities.shouting import line_at
 from search.entities.spans import Field, Span
 from search.models import Mention
 
@@ -26,6 +28,7 @@ ORGANISATION_NOUNS = """company firm group organisation organization agency carr
     maker manufacturer retailer insurer lender broadcaster newspaper network operator charity
     conglomerate subsidiary watchdog website band club party movement brewer publisher
     chain developer producer supplier utility"""
+FORUM_CODE = re.compile(r"(?<![\w-])G-?\d{1,2}(?![\w-])")
 NOUN_BEFORE = re.compile(rf"\b(?:{'|'.join(ORGANISATION_NOUNS.split())})(,?)\s+\Z")
 
 
@@ -116,7 +119,27 @@ def org_mentions(spans: list[Span], texts: dict[str, str]) -> list[Mention]:
                 s.end)
         for s in spans
         if " " in s.text or s.text.isupper() or used_mid_sentence(s.text, texts)
+        or on_table_row(s, texts)
     ]  # fmt: skip
+
+
+def forum_codes(spans: list[Span], texts: dict[str, str]) -> list[Span]:
+    """Groups of states named by a letter and their number ("G8", "G-20", "G77"), which
+    the model rarely tags: organisations wherever they stand, unless a span holds them."""
+    taken = [(s.field, s.start, s.end) for s in spans]
+    found = []
+    for field, text in texts.items():
+        for match in FORUM_CODE.finditer(text):
+            start, end = match.span()
+            if not any(f == field and a < end and start < b for f, a, b in taken):
+                found.append(Span("org", match.group(), field, start, end))  # type: ignore[arg-type]
+    return spans + found
+
+
+def on_table_row(span: Span, texts: dict[str, str]) -> bool:
+    """A name on a table row, which only a results list gives ("Braga 0 Boavista 0"):
+    a cell, never a word that starts a sentence."""
+    return is_table_row(line_at(texts[span.field], span.start))
 
 
 def initials(name: str) -> str:

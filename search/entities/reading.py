@@ -15,6 +15,7 @@ from search.entities.shouting import case_forms, is_shouting, restored_case
 from search.entities.spans import PARTICLES, Field
 
 WINDOW = 1  # words of context either side of a name candidate
+LIST_ITEM = 40  # characters: a shorter line is a heading or an item of a list
 SENTENCE_END_CHARACTERS = '.!?:;"”-—'
 WORD = re.compile(r"\S+")
 WORD_WITH_DIGIT = re.compile(r"\S*\d\S*")
@@ -50,14 +51,17 @@ def readable_texts(title: str, body: str) -> dict[str, str]:
 Origin = tuple[Field, int, int] | None  # where a model token came from; None for a gap
 
 
-def model_input(nlp: Any, title: str, body: str) -> tuple[list[str], list[bool], list[Origin]]:
-    """The words the model reads (the title, then windows of the body), with their origins."""
+def model_input(
+    nlp: Any, title: str, body: str, breaks: tuple[int, ...] = ()
+) -> tuple[list[str], list[bool], list[Origin]]:
+    """The words the model reads (the title, then windows of the body), with their origins.
+    At breaks (the line ends of all-caps lines, see heading_breaks) windows are cut."""
     pieces: list[tuple[Field, int, int]] = []
     if title and not is_shouting(title):
         # Windows too: an all-caps headline, read in the article's case, is mostly
         # lower-case words that need no model.
         pieces += [("title", start, end) for start, end in body_windows(title)]
-    pieces += [("body", start, end) for start, end in body_windows(body)]
+    pieces += [("body", start, end) for start, end in cut_at(body_windows(body), breaks)]
     texts = {"title": title, "body": body}
     # One tokenizer call for all pieces; a line break between pieces marks a gap. Line
     # breaks inside a piece become spaces: "Jaime Ongpin\nstarts" must not cut the name.
@@ -88,6 +92,44 @@ def model_input(nlp: Any, title: str, body: str) -> tuple[list[str], list[bool],
         spaces.append(bool(token.whitespace_))
         origins.append((field, origin, origin + len(token.text)))
     return words, spaces, origins
+
+
+def heading_breaks(body: str) -> tuple[int, ...]:
+    """The line ends of a body's headings and list items: all-caps lines (not table rows,
+    which the model never reads) and short lines followed by another short line. A name
+    never runs on from one into the next line ("...WIN OVER PORTO" + "Aston Villa beat"
+    is no "Porto Aston"; "The Rolling Stones" + "Paul McCartney" are two names). Wire
+    copy wraps its prose in long lines (the first one may be short: the dateline was cut
+    from it), so a name split across a line break there stays one ("the International" /
+    "Coffee Organization")."""
+    breaks = []
+    end = -1
+    lines = body.split("\n")
+    for line, following in zip(lines, [*lines[1:], ""], strict=True):
+        end += len(line) + 1
+        listed = _is_short(line) and _is_short(following) and bool(following.strip())
+        if listed or is_shouting(line) and not is_table_row(line):
+            breaks.append(end)
+    return tuple(breaks)
+
+
+def _is_short(line: str) -> bool:
+    return len(line.strip()) < LIST_ITEM
+
+
+def cut_at(windows: list[tuple[int, int]], breaks: tuple[int, ...]) -> list[tuple[int, int]]:
+    """The windows, each cut in two at every break inside it."""
+    if not breaks:
+        return windows
+    cut = []
+    for start, end in windows:
+        for position in breaks:
+            if start < position < end:
+                cut.append((start, position))
+                start = position + 1
+        if start < end:
+            cut.append((start, end))
+    return cut
 
 
 def body_windows(text: str) -> list[tuple[int, int]]:
