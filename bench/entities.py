@@ -75,8 +75,9 @@ from search.entities import extraction_input
 from search.entities.aliases import default_aliases
 from search.entities.archive import NameTable
 from search.entities.countries import canonical_country
+from search.extraction import extract_all
 from search.identity import make_article_id
-from search.indexer import extract_all, index_paths
+from search.indexer import index_paths
 from search.ingest import read_paths
 from search.live_index import SearchIndex
 from search.models import Entities, RawArticle, SearchRequest

@@ -13,11 +13,12 @@ import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from search.cache import ExtractionCache, cache_key
+from search.cache import Extraction, ExtractionCache, cache_key
+from search.extraction import text_of
 from search.identity import make_article_id
-from search.indexer import build_article, text_of
+from search.indexer import build_article
 from search.ingest import read_paths
-from search.models import Article, Entities, IndexReport, RawArticle
+from search.models import Article, IndexReport, RawArticle
 
 COPY_MARK = "-r"
 
@@ -73,20 +74,20 @@ def read_articles(paths: Iterable[Path]) -> list[RawArticle]:
     return [record for record in read_paths(paths) if isinstance(record, RawArticle)]
 
 
-def entities_by_id(records: list[RawArticle], cache: ExtractionCache) -> dict[str, Entities]:
-    """The cached entities of each original article, by article id."""
+def entities_by_id(records: list[RawArticle], cache: ExtractionCache) -> dict[str, Extraction]:
+    """The cached entities (and detected language) of each original article, by article id."""
     keys = {make_article_id(r): cache_key(text_of(_article(r))) for r in records}
     cached = cache.get_many(list(keys.values()))
     return {article_id: cached[key] for article_id, key in keys.items() if key in cached}
 
 
-def seed_cache(replica: Path, originals: dict[str, Entities], cache: ExtractionCache) -> int:
-    """Store each original's entities under its copies' cache keys; how many were stored."""
+def seed_cache(replica: Path, originals: dict[str, Extraction], cache: ExtractionCache) -> int:
+    """Store each original's entities and language under its copies' cache keys; how many."""
     items = []
     for record in read_articles([replica]):
-        entities = originals.get(original_id(make_article_id(record)))
-        if entities is not None:
-            items.append((cache_key(text_of(_article(record))), entities))
+        extraction = originals.get(original_id(make_article_id(record)))
+        if extraction is not None:
+            items.append((cache_key(text_of(_article(record))), extraction))
     cache.put_many(items)
     return len(items)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import shutil
 import time
 from collections import Counter
@@ -15,22 +13,21 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from search import dates
-from search.bulkwrite import die_with_parent, write_generation, write_segments
-from search.cache import CACHE_FILE, ExtractionCache, cache_key
-from search.entities import ArticleText, extract_entities, extraction_input
+from search.bulkwrite import write_generation, write_segments
+from search.cache import CACHE_FILE, ExtractionCache
 from search.entities.aliases import ALIASES_FILE, Aliases, default_aliases, load_aliases
 from search.entities.archive import ArchiveResolver, NameTable
+from search.extraction import extract_pending
 from search.identity import RunIds, SourceFiles, hash_content
 from search.ingest import read_paths
 from search.ingest.text import title_from_body
-from search.language import DEFAULT_LANGUAGE, article_language
+from search.language import language_code
 from search.layout import current_generation, make_current, new_generation, writer_lock
-from search.models import Article, Entities, IndexReport, Locator, RawArticle, RecordError
+from search.models import Article, IndexReport, Locator, RawArticle, RecordError
 from search.schema import add_missing_fields, article_to_document, build_schema
 from search.version_arrays import before_commit
 from search.whoosh_internals import commit_with
 
-CHUNK_SIZE = 32
 WRITER_MEMORY_MB = 1024  # postings held in memory by all writers of a new generation
 WRITER_PROCESSES = 2  # a new generation's writers: fixed, tuned on a 2-core machine
 UPDATE_MEMORY_MB = 256  # the pool of Whoosh's writer when it updates a live index
@@ -38,7 +35,6 @@ BULK_ADDITIONS = 2000  # new articles for a live index written in bulk from this
 NAMES_FILE = "names.json"  # the archive's name counts, in each generation
 ALIASES_DIGEST = "aliases.digest"  # which alias files the generation was written with
 Progress = Callable[[IndexReport], None]
-Extracted = tuple[Entities, str | None]  # entities, or none and why
 
 
 def index_paths(
@@ -190,50 +186,6 @@ def count_replacements(
         report.removed += len(old) - replaced
 
 
-def extract_pending(
-    articles: list[Article],
-    cache: ExtractionCache,
-    workers: int,
-    report: IndexReport,
-    progress: Progress | None,
-) -> None:
-    """Give every English article its extracted entities: from the cache, else from the workers.
-
-    The name and country rules, the model and the gazetteer read English: an article in
-    another language keeps no entities rather than wrong ones.
-    """
-    texts = [text_of(article) for article in articles]
-    keys = [cache_key(text) for text in texts]
-    cached = cache.get_many(keys)
-    todo, skipped = [], 0
-    for index, key in enumerate(keys):
-        if articles[index].language not in (None, DEFAULT_LANGUAGE):
-            articles[index].entities = Entities()
-            skipped += 1
-        elif key in cached:
-            articles[index].entities = cached[key]
-        else:
-            todo.append(index)
-    report.cached = len(articles) - len(todo) - skipped
-    report.stage, report.todo, report.done = "extracting", len(articles), len(articles) - len(todo)
-    if not todo:
-        return  # no worker processes to start: a rebuild from the cache
-    chunks = [todo[i : i + CHUNK_SIZE] for i in range(0, len(todo), CHUNK_SIZE)]
-    found = extract_in_workers(([texts[i] for i in chunk] for chunk in chunks), workers)
-    for chunk, results in zip(chunks, found, strict=True):
-        done = []
-        for index, (entities, problem) in zip(chunk, results, strict=True):
-            articles[index].entities = entities
-            if problem:
-                report.warnings.append(RecordError(articles[index].locator, problem))
-            else:
-                done.append((keys[index], entities))
-        cache.put_many(done)
-        report.done += len(chunk)
-        if progress:
-            progress(report)
-
-
 def write_articles(
     ix: Any,
     articles: list[Article],
@@ -307,7 +259,8 @@ def known_hashes(ix: Any) -> dict[str, str]:
 def build_article(
     record: RawArticle, article_id: str, content_hash: str, report: IndexReport
 ) -> Article:
-    """An Article with its date parsed; entities come later, in a worker."""
+    """An Article with its date parsed; its entities, and its language unless its format
+    tagged one, come later: from the extraction cache or a worker (search/extraction.py)."""
     parsed = dates.parse_date(record.date_text)
     if parsed.reason and record.date_text.strip():
         # A dated reason already says what was kept; an undated one needs saying.
@@ -326,59 +279,7 @@ def build_article(
         date_text=record.date_text,
         author=record.author,
         agency=record.agency,
-        language=article_language(record.language, record.title, record.body),
+        language=language_code(record.language),  # else detected with the entities
         labels=record.labels,
         extra=record.extra,
     )
-
-
-def extract_in_workers(
-    chunks: Iterable[list[ArticleText]], workers: int
-) -> Iterator[list[Extracted]]:
-    """The entities of each chunk of articles, chunk by chunk in order, in `workers` processes."""
-    if workers <= 1:
-        yield from map(extract_chunk, chunks)
-        return
-    with worker_pool(workers) as pool:
-        yield from pool.imap(extract_chunk, chunks)
-
-
-def extract_chunk(texts: list[ArticleText]) -> list[Extracted]:
-    """Extract a chunk's entities; if that fails, one by one, so the culprit is reported."""
-    try:
-        return [(entities, None) for entities in extract_entities(texts)]
-    except Exception:
-        return [extract_one(text) for text in texts]
-
-
-def extract_one(text: ArticleText) -> Extracted:
-    """Extract one article's entities; on failure, none, and the reason why."""
-    try:
-        return extract_entities([text])[0], None
-    except Exception as error:
-        reason = (
-            f"entity extraction failed ({type(error).__name__}: {error}); indexed without entities"
-        )
-        return Entities(), reason
-
-
-def text_of(article: Article) -> ArticleText:
-    """What extraction reads of an article."""
-    return extraction_input(article.title, article.body, article.dateline, article.date)
-
-
-def extract_all(texts: list[ArticleText], workers: int) -> list[Entities]:
-    """The entities of many articles, in order, without the cache (for benchmarks)."""
-    chunks = [texts[i : i + CHUNK_SIZE] for i in range(0, len(texts), CHUNK_SIZE)]
-    return [entities for done in extract_in_workers(chunks, workers) for entities, _ in done]
-
-
-def worker_pool(workers: int) -> Any:
-    """A pool of extraction processes, one model each, one BLAS thread each."""
-    # Threads per process would only fight over the cores the processes already share.
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(name, "1")
-    # spawn, not fork: the parent may hold threads and a loaded model that must not be copied.
-    # Like the writers, they die with the indexer: a killed run's idle workers waited forever.
-    context = multiprocessing.get_context("spawn")
-    return context.Pool(workers, initializer=die_with_parent, initargs=(os.getpid(),))

@@ -13,6 +13,9 @@ from functools import cache
 from typing import Any
 
 DEFAULT_LANGUAGE = "en"
+# Stored with each language the extraction cache keeps: change it when detection changes
+# (the model, DETECT_CHARS, MIN_CONFIDENCE), so that cached languages are detected again.
+DETECTOR_VERSION = "1"
 DETECT_CHARS = 1000  # enough words for a confident answer; detection time grows with length
 MIN_CONFIDENCE = 0.8  # no Reuters, Wikinews or sample article reaches it for a wrong language
 NO_LANGUAGE = frozenset({"zxx"})  # the model's "no linguistic content": numbers, codes

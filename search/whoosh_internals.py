@@ -43,6 +43,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "_maxweight",
         "_minlength",
         "_maxlength",
+        "_compression",
     ),
     "whoosh.codec.whoosh3.W3LeafMatcher": (
         "_byteids",
@@ -278,6 +279,10 @@ class UnlockedSegmentWriter(SegmentWriter):
         self.is_closed = True
 
 
+COMPRESS_FROM = 16  # postings in a block from which it is compressed
+COMPRESSION = 3  # the zlib level of Whoosh's W3Codec, which every index of ours uses
+
+
 def write_term_blocks(
     fieldwriter: Any,
     docs: list[int],
@@ -303,6 +308,9 @@ def write_term_blocks(
         postwriter._weights = block_weights
         postwriter._values = values[start : start + limit]
         postwriter._maxweight = max(0, max(block_weights))
+        # zlib costs ~70 us a call, mostly setting up, and gains nothing on a few postings;
+        # a block's info says whether it is compressed, and readers decompress only then.
+        postwriter._compression = COMPRESSION if len(block) >= COMPRESS_FROM else 0
         if lengths is not None:
             sizes = [lengths[doc] for doc in block if lengths[doc]]
             if sizes:
