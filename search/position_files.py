@@ -29,6 +29,7 @@ import numpy as np
 
 from search.npy_files import save_array
 from search.postings import POSITION_TYPE, ArrayPositions
+from search.term_arrays import JoinedTerms
 from search.whoosh_internals import (
     block_values,
     field_terms,
@@ -51,30 +52,13 @@ class PositionTable:
     """One segment's occurrences of every term of one field, mapped from its files."""
 
     def __init__(self, terms: np.ndarray, index: np.ndarray, occurrences: np.ndarray) -> None:
-        self.terms = terms
+        self.terms = JoinedTerms(terms, index[:, 0])  # column 0: where each term ends
         self.index = index
-        self.ends = index[:, 0]  # where each term ends in `terms`
         self.occurrences = occurrences
-
-    def find(self, term: bytes) -> int:
-        """The term's row in the index, or -1 when the segment does not hold it."""
-        terms, ends = self.terms, self.ends
-        low, high = 0, len(ends)
-        while low < high:  # binary search over the joined, sorted terms
-            middle = (low + high) // 2
-            start = int(ends[middle - 1]) if middle else 0
-            found = terms[start : int(ends[middle])].tobytes()
-            if found < term:
-                low = middle + 1
-            elif found > term:
-                high = middle
-            else:
-                return middle
-        return -1
 
     def lookup(self, term: bytes) -> tuple[np.ndarray, np.ndarray] | None:
         """The term's documents and positions in this segment (None when it is absent)."""
-        row = self.find(term)
+        row = self.terms.find(term)
         if row < 0:
             return None
         start, end = int(self.index[row, 1]), int(self.index[row, 2])

@@ -72,8 +72,9 @@ def has_table(folder: Path, segment_id: str, field: str) -> bool:
     return all(terms_file(folder, segment_id, field, part).exists() for part in PARTS)
 
 
-class _Texts:
-    """The terms of a table as a sorted sequence of bytes, for bisect."""
+class JoinedTerms:
+    """Sorted terms stored joined in one byte array with where each ends, as a sequence
+    of bytes: the lexicon of term tables and position tables (search/position_files.py)."""
 
     def __init__(self, text: np.ndarray, ends: np.ndarray) -> None:
         self.text, self.ends = text, ends
@@ -85,18 +86,23 @@ class _Texts:
         start = int(self.ends[index - 1]) if index else 0
         return self.text[start : int(self.ends[index])].tobytes()
 
+    def find(self, term: bytes) -> int:
+        """The term's row, by binary search; -1 when it is not among them."""
+        index = bisect_left(self, term)
+        return index if index < len(self) and self[index] == term else -1
+
 
 class TermTable:
     """One segment's term table of one field, mapped from its files."""
 
     def __init__(self, arrays: list[np.ndarray]) -> None:
         text, ends, self.documents, self.weights, self.starts = arrays
-        self.texts = _Texts(text, ends)
+        self.texts = JoinedTerms(text, ends)
 
     def postings(self, text: bytes) -> tuple[np.ndarray, np.ndarray] | None:
         """A term's documents and weights in the segment; None when it has no such term."""
-        index = bisect_left(self.texts, text)
-        if index == len(self.texts) or self.texts[index] != text:
+        index = self.texts.find(text)
+        if index < 0:
             return None
         start, end = int(self.starts[index]), int(self.starts[index + 1])
         return self.documents[start:end], self.weights[start:end]
