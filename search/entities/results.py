@@ -37,9 +37,10 @@ STANDING_ROW = re.compile(
 # are matched, so that offsets hold.
 BRACKETS = re.compile(r"\([^()\n]{0,120}\)")
 # "Mira Castell (Spain)" on a line that holds a set or match score ("6-3").
-ENTRANT = re.compile(rf"(?P<name>{CELL})[ \t]+\((?P<country>[A-Z][\w .'’-]{{1,30}})\)")
+COUNTRY_AFTER = r"[ \t]+\((?P<country>[A-Z][\w .'’-]{1,30})\)"  # "Name (Kenya)"
+ENTRANT = re.compile(rf"(?P<name>{CELL}){COUNTRY_AFTER}")
 RANKED_ENTRANT = re.compile(
-    rf"^[ \t]*{RANK}(?P<name>{CELL})[ \t]+\((?P<country>[A-Z][\w .'’-]{{1,30}})\)[ \t]+\d",
+    rf"^[ \t]*{RANK}(?P<name>{CELL}){COUNTRY_AFTER}[ \t]+\d",
     re.MULTILINE,
 )
 MATCH_SCORE = re.compile(r"\b\d{1,2}-\d{1,2}\b")
@@ -74,7 +75,7 @@ def result_spans(body: str) -> tuple[list[Span], list[Span]]:
 def entered_with_country(name: str, body: str) -> bool:
     """Whether a results list enters the name with its country ("Name (Kenya) 19.95"):
     only people are entered so, and their given names are often in no list."""
-    pattern = re.compile(rf"{re.escape(name)}[ \t]+\((?P<country>[A-Z][\w .'’-]{{1,30}})\)")
+    pattern = re.compile(rf"{re.escape(name)}{COUNTRY_AFTER}")
     return any(canonical_country(match.group("country")) for match in pattern.finditer(body))
 
 
