@@ -66,3 +66,10 @@ class SettingError(NewsarchiveError):
     """A NEWSARCHIVE_* setting holds a value that cannot be used."""
 
     status = 500
+
+
+class BackendUnavailable(NewsarchiveError):
+    """The search server (or every shard of it) cannot be reached or did not answer in time;
+    the message names its URL."""
+
+    status = 503

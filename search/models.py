@@ -238,6 +238,13 @@ class SearchPage:
     facets: dict[str, list[FacetValue]]
     archive_total: int  # articles in the whole archive: 0 when nothing is indexed yet
     days: list[FacetValue] = field(default_factory=list)  # when the range is one month
+    # Shards of a distributed backend that did not answer: when any is named, the page is
+    # partial (its total and counts cover the other shards only) and says so.
+    missing_shards: list[str] = field(default_factory=list)
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.missing_shards)
 
     @property
     def page_count(self) -> int:
