@@ -25,9 +25,9 @@ Engine = tuple[Callable[[Path], Any], Callable[[Any, dict], int], Callable[[Any]
 
 def our_engine() -> Engine:
     """Open, answer (top 20, snippets, facets; the total) and close, with our code."""
-    from search.live_index import SearchIndex
+    from search.backends.whoosh.live_index import SearchIndex
+    from search.backends.whoosh.query import run_search
     from search.params import make_search_request
-    from search.query import run_search
 
     def answer(index: SearchIndex, request: dict) -> int:
         return run_search(index, make_search_request(**request), FACET_SIZE).total

@@ -70,6 +70,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.annotations import annotated_articles, print_wrong
+from search.backends.whoosh import WhooshBackend
+from search.backends.whoosh.live_index import SearchIndex
+from search.backends.whoosh.query import export_hits
 from search.dates import parse_date
 from search.entities import extraction_input
 from search.entities.aliases import default_aliases
@@ -79,9 +82,7 @@ from search.extraction import extract_all
 from search.identity import make_article_id
 from search.indexer import index_paths
 from search.ingest import read_paths
-from search.live_index import SearchIndex
 from search.models import Entities, RawArticle, SearchRequest
-from search.query import export_hits
 
 # Place codes whose words the gazetteer does not read as one country.
 REUTERS_PLACES = {
@@ -335,7 +336,7 @@ def found_by_index(
                 for article in articles:
                     out.write(json.dumps(as_record(article)) + "\n")
         index_dir = Path(scratch) / "index"
-        report = index_paths(sources, index_dir, workers=workers)
+        report = index_paths(sources, WhooshBackend(index_dir), workers=workers)
         if report.failed:
             sys.exit(f"error: {report.failed} records failed to index")
         index = SearchIndex(index_dir)

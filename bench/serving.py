@@ -11,9 +11,9 @@ import resource
 import sys
 from pathlib import Path
 
-from search.live_index import SearchIndex
+from search.backends.whoosh.live_index import SearchIndex
+from search.backends.whoosh.query import run_search
 from search.params import make_search_request
-from search.query import run_search
 
 QUERIES_FILE = Path(__file__).with_name("queries.json")
 FACET_SIZE = 30

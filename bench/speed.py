@@ -24,13 +24,14 @@ import numpy as np
 from bench.cold_compare import cold_comparison
 from bench.fts5 import Baseline, BaselineRequest, build_baseline
 from bench.replica import entities_by_id, read_articles, seed_cache, write_replica
+from search.backends.whoosh import WhooshBackend
+from search.backends.whoosh.live_index import SearchIndex
+from search.backends.whoosh.query import run_search
 from search.cache import CACHE_FILE, ExtractionCache
 from search.indexer import index_paths
 from search.layout import current_generation
-from search.live_index import SearchIndex
 from search.models import ENTITY_KINDS, IndexReport, SearchRequest
 from search.params import make_search_request
-from search.query import run_search
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 QUERIES_FILE = Path(__file__).with_name("queries.json")
@@ -68,7 +69,7 @@ def source_paths() -> list[Path]:
 
 def build_index(paths: list[Path], index_dir: Path, workers: int) -> dict[str, Any]:
     """Rebuild an index from paths and save the build's figures beside it."""
-    report = index_paths(paths, index_dir, rebuild=True, workers=workers)
+    report = index_paths(paths, WhooshBackend(index_dir), rebuild=True, workers=workers)
     figures = build_figures(report, index_dir)
     (index_dir / BUILD_FILE).write_text(json.dumps(figures), encoding="utf-8")
     return figures

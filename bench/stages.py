@@ -22,12 +22,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from search.backends.whoosh.query import SearchIndex, run_search
 from search.entities.countries import find_countries
 from search.errors import BadRequest
 from search.ingest import read_paths
 from search.models import RawArticle
 from search.params import make_search_request
-from search.query import SearchIndex, run_search
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 DEFAULT_INDEX = Path.home() / ".cache" / "newsarchive-bench" / "x1"  # bench.speed's 1x index

@@ -56,7 +56,7 @@ def our_documents(generation: Path) -> Any:
     """Every live article of one of our index generations, as tantivy's field values."""
     from whoosh import index as whoosh_index
 
-    from search.facets import numeric_column
+    from search.backends.whoosh.facets import numeric_column
 
     with whoosh_index.open_dir(str(generation)).searcher() as searcher:
         reader = searcher.reader()

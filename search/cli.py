@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from search import config
+from search.backend import SearchBackend, open_backend
 from search.errors import NewsarchiveError, SettingError
 from search.layout import check_index_dir
 from search.render import EXPORT_FORMATS
@@ -27,6 +28,13 @@ INDEX_DIR_OPTION = click.option(
     default=None,
     help="Index directory, made if missing (its parent must exist)"
     " [default: $NEWSARCHIVE_INDEX_DIR or index_data/].",
+)
+BACKEND_OPTION = click.option(
+    "--backend",
+    metavar="URL",
+    default=None,
+    help="Search engine: whoosh:PATH or manticore://HOST:PORT/INDEX"
+    " [default: $NEWSARCHIVE_BACKEND or whoosh: with the index directory].",
 )
 
 
@@ -65,6 +73,31 @@ def chosen_index_dir(option: str | None, *, writing: bool = False) -> Path:
     return path
 
 
+def chosen_backend(
+    option: str | None, index_dir_option: str | None, *, writing: bool = False, **options: Any
+) -> SearchBackend:
+    """The backend the user chose (--backend, else NEWSARCHIVE_BACKEND, else Whoosh in the
+    index directory), opened, its local directory checked: a mistake is one line."""
+    if option is not None and not option.strip():
+        raise SettingError(
+            "--backend is empty: give whoosh:PATH or manticore://HOST:PORT/INDEX, or leave it out"
+        )
+    if index_dir_option == "":
+        raise SettingError("--index-dir is empty: give a directory, or leave it out (index_data/)")
+    index_dir = config.index_dir(index_dir_option)
+    backend = open_backend(config.backend_url(option, index_dir), index_dir, **options)
+    try:
+        if Path(backend.state_dir) == index_dir:
+            chosen_index_dir(index_dir_option, writing=writing)
+        else:  # whoosh:PATH: the index lives in PATH
+            name = "--backend" if option else config.BY_NAME["backend"].environment_variable
+            check_index_dir(Path(backend.state_dir), name, writing=writing)
+    except BaseException:
+        backend.close()
+        raise
+    return backend
+
+
 def command_line_message(error: NewsarchiveError) -> str:
     """The error's message, naming a parameter as the command line spells it (`--since`,
     `QUERY`) rather than as the URL does (`since`, `q`)."""
@@ -84,6 +117,7 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @INDEX_DIR_OPTION
+@BACKEND_OPTION
 @click.option("--rebuild", is_flag=True, help="Build a fresh index beside the live one, then swap.")
 @click.option(
     "--workers",
@@ -92,16 +126,23 @@ def cli() -> None:
     help="Entity-extraction processes [default: number of CPU cores].",
 )
 def index(
-    paths: tuple[Path, ...], index_dir: str | None, rebuild: bool, workers: int | None
+    paths: tuple[Path, ...],
+    index_dir: str | None,
+    backend: str | None,
+    rebuild: bool,
+    workers: int | None,
 ) -> None:
     """Index the articles in PATH... (files or directories, recursively)."""
-    target = chosen_index_dir(index_dir, writing=True)  # before the slow imports
+    target = chosen_backend(backend, index_dir, writing=True)  # before the slow imports
     from search.indexer import index_paths
 
     bar = ProgressBar() if sys.stderr.isatty() else None
-    report = index_paths(
-        paths, target, rebuild=rebuild, workers=workers or os.cpu_count() or 1, progress=bar
-    )
+    try:
+        report = index_paths(
+            paths, target, rebuild=rebuild, workers=workers or os.cpu_count() or 1, progress=bar
+        )
+    finally:
+        target.close()
     if bar:
         bar.clear()
     for problem in report.failures:
@@ -145,25 +186,30 @@ def filter_options(command: Any) -> Any:
 @click.option("--page", type=click.IntRange(1), default=1)
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/search.")
 @INDEX_DIR_OPTION
+@BACKEND_OPTION
 def search_command(
-    query: str, limit: int, page: int, as_json: bool, index_dir: str | None, **filters: Any
+    query: str,
+    limit: int,
+    page: int,
+    as_json: bool,
+    index_dir: str | None,
+    backend: str | None,
+    **filters: Any,
 ) -> None:
     """Search the index for QUERY (Whoosh syntax; empty lists everything, newest first)."""
-    from search.live_index import SearchIndex
     from search.params import make_search_request
-    from search.query import run_search
     from search.render import page_to_json
 
     request = make_search_request(query, page=page, per_page=limit, **filters)
-    search_index = SearchIndex(chosen_index_dir(index_dir))
+    chosen = chosen_backend(backend, index_dir)
     try:
-        result = run_search(search_index, request, config.setting("facet_size"))
+        result = chosen.search(request, config.setting("facet_size"))
         if as_json:
             click.echo(json_text(page_to_json(result)))
         else:
             print_page(result)
     finally:
-        search_index.close()
+        chosen.close()
 
 
 @cli.command()
@@ -179,24 +225,28 @@ def search_command(
     "--output", type=click.Path(dir_okay=False, path_type=Path), help="File [default: stdout]."
 )
 @INDEX_DIR_OPTION
+@BACKEND_OPTION
 def export(
-    query: str, export_format: str, output: Path | None, index_dir: str | None, **filters: Any
+    query: str,
+    export_format: str,
+    output: Path | None,
+    index_dir: str | None,
+    backend: str | None,
+    **filters: Any,
 ) -> None:
     """Write every article matching QUERY, in the search's order, as CSV or JSON Lines."""
-    from search.live_index import SearchIndex
     from search.params import make_search_request
-    from search.query import export_hits
     from search.render import export_pieces
 
     request = make_search_request(query, **filters)
-    search_index = SearchIndex(chosen_index_dir(index_dir))
+    chosen = chosen_backend(backend, index_dir)
     try:
-        total, hits = export_hits(search_index, request)
+        total, hits = chosen.export_hits(request)
         with click.open_file(str(output or "-"), "w", encoding="utf-8") as stream:
             for piece in export_pieces(hits, export_format):
                 stream.write(piece)
     finally:
-        search_index.close()
+        chosen.close()
     if output:
         click.echo(f"Exported {total:,} articles to {printable(str(output))}.", err=True)
 
@@ -213,6 +263,7 @@ def export(
     help="Server processes sharing the port; each does up to one core of Python work.",
 )
 @INDEX_DIR_OPTION
+@BACKEND_OPTION
 @click.option(
     "--help-settings",
     is_flag=True,
@@ -221,14 +272,20 @@ def export(
     callback=lambda ctx, _, wanted: print_settings(ctx) if wanted else None,
     help="Show the NEWSARCHIVE_* settings with their defaults and exit.",
 )
-def serve(host: str, port: int, threads: int, workers: int, index_dir: str | None) -> None:
+def serve(
+    host: str, port: int, threads: int, workers: int, index_dir: str | None, backend: str | None
+) -> None:
     """Serve the web UI and JSON API with a production WSGI server (waitress)."""
+    from search.web import open_worker_backend
     from search.web.serving import bound_url, serve_app
 
-    app = serving_app(chosen_index_dir(index_dir), bound_url(host, port))
+    chosen_backend(backend, index_dir).close()  # a bad URL or an unreachable server: one line
+    index_directory = config.index_dir(index_dir)
+    url = config.backend_url(backend, index_directory)
+    app = serving_app(index_directory, bound_url(host, port), url)
     processes = f", {workers} worker processes" if workers > 1 else ""
     click.echo(f"Serving newsarchive on http://{host}:{port}/{processes}  (Ctrl+C to stop)")
-    serve_app(app, host, port, threads, workers)
+    serve_app(app, host, port, threads, workers, in_worker=lambda: open_worker_backend(app))
 
 
 def print_settings(ctx: click.Context) -> None:
@@ -237,29 +294,31 @@ def print_settings(ctx: click.Context) -> None:
     ctx.exit()
 
 
-def serving_app(index_dir: Path, address: str = "") -> Any:
+def serving_app(index_dir: Path, address: str = "", backend_url: str = "") -> Any:
     """The app `serve` runs: never in debug mode, whatever FLASK_DEBUG says; its absolute
-    links under NEWSARCHIVE_BASE_URL, else under the `address` it listens on."""
+    links under NEWSARCHIVE_BASE_URL, else under the `address` it listens on; its backend
+    `backend_url` (else NEWSARCHIVE_BACKEND, else Whoosh in `index_dir`)."""
     from search.web import create_app
 
     base_url = config.setting("base_url") or address
-    return create_app({"INDEX_DIR": str(index_dir), "DEBUG": False, "BASE_URL": base_url})
+    settings = {"INDEX_DIR": str(index_dir), "DEBUG": False, "BASE_URL": base_url}
+    if backend_url:
+        settings["BACKEND"] = backend_url
+    return create_app(settings)
 
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @INDEX_DIR_OPTION
-def stats(as_json: bool, index_dir: str | None) -> None:
+@BACKEND_OPTION
+def stats(as_json: bool, index_dir: str | None, backend: str | None) -> None:
     """Article count, date range, undated count; the top actors, countries, orgs, sources
     and languages."""
-    from search.live_index import SearchIndex
-    from search.summaries import collect_stats
-
-    search_index = SearchIndex(chosen_index_dir(index_dir))
+    chosen = chosen_backend(backend, index_dir)
     try:
-        numbers = collect_stats(search_index)
+        numbers = chosen.stats()
     finally:
-        search_index.close()
+        chosen.close()
     if as_json:
         click.echo(json_text(numbers))
         return

@@ -134,6 +134,16 @@ SERVER_LIMITS = [
 
 SETTINGS = [
     Setting("index_dir", "index_data", "Directory holding the index."),
+    Setting(
+        "backend",
+        "",
+        "The search engine: `whoosh:PATH`, the embedded Whoosh index in PATH (empty: "
+        "`whoosh:` with the index directory), or `manticore://HOST:PORT/INDEX`, a Manticore "
+        "Search (or Sphinx) server, the index directory then keeping the extraction cache, "
+        "the alias files and the writer's lock.",
+        pattern=r"(?i:whoosh:.*|manticore://\S+)?",
+        described="`whoosh:PATH`, `manticore://HOST:PORT/INDEX` or empty",
+    ),
     Setting("per_page", 20, "Results per page.", 1, 500),
     Setting("facet_size", 30, "Values shown per entity facet.", 0, 10_000),
     Setting("max_query_length", 1000, "Longest query text accepted, in characters.", 1, 1_000_000),
@@ -201,6 +211,12 @@ def day_first(environment: Mapping[str, str] = os.environ) -> bool:
 
 def _shown(default: str | int) -> str:
     return f"`{default}`" if default != "" else "(empty)"
+
+
+def backend_url(override: str | None, index_directory: Path) -> str:
+    """The backend's URL: an explicit value, else NEWSARCHIVE_BACKEND, else `whoosh:` with
+    the index directory."""
+    return override or setting("backend") or f"whoosh:{index_directory}"
 
 
 def index_dir(override: str | Path | None = None) -> Path:

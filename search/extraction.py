@@ -15,8 +15,8 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple, TypeVar
 
-from search.bulkwrite import die_with_parent
 from search.cache import Extraction, ExtractionCache, cache_key
+from search.children import die_with_parent
 from search.entities import ArticleText, extract_entities, extraction_input
 from search.language import DEFAULT_LANGUAGE, detect_language
 from search.models import Article, Entities, IndexReport, RecordError

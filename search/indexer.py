@@ -1,19 +1,15 @@
-"""All writing to the index: read, parse, extract, resolve names, then write each article."""
+"""All writing to the archive: read, parse, extract, resolve names, then write each article
+through a backend's writer (search/backend.py); no engine is imported here."""
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Iterator
-from functools import partial
 from pathlib import Path
-from typing import Any
-
-from whoosh import index as whoosh_index
 
 from search import dates
-from search.bulkwrite import write_generation, write_segments
+from search.backend import BackendWriter, SearchBackend
 from search.cache import CACHE_FILE, ExtractionCache
 from search.entities.aliases import ALIASES_FILE, Aliases, default_aliases, load_aliases
 from search.entities.archive import ArchiveResolver, NameTable
@@ -22,51 +18,44 @@ from search.identity import RunIds, SourceFiles, hash_content
 from search.ingest import read_paths
 from search.ingest.text import title_from_body
 from search.language import language_code
-from search.layout import current_generation, make_current, new_generation, writer_lock
+from search.layout import writer_lock
 from search.models import Article, IndexReport, Locator, RawArticle, RecordError
-from search.schema import add_missing_fields, article_to_document, build_schema
-from search.version_arrays import before_commit
-from search.whoosh_internals import commit_with
 
-WRITER_MEMORY_MB = 1024  # postings held in memory by all writers of a new generation
-WRITER_PROCESSES = 2  # a new generation's writers: fixed, tuned on a 2-core machine
-UPDATE_MEMORY_MB = 256  # the pool of Whoosh's writer when it updates a live index
-BULK_ADDITIONS = 2000  # new articles for a live index written in bulk from this many on
-NAMES_FILE = "names.json"  # the archive's name counts, in each generation
-ALIASES_DIGEST = "aliases.digest"  # which alias files the generation was written with
+NAMES_FILE = "names.json"  # the archive's name counts, in each version's state directory
+ALIASES_DIGEST = "aliases.digest"  # which alias files the version was written with
 Progress = Callable[[IndexReport], None]
 
 
 def index_paths(
     paths: Iterable[str | Path],
-    index_dir: Path,
+    backend: SearchBackend,
     *,
     rebuild: bool = False,
     workers: int = 1,
     progress: Progress | None = None,
 ) -> IndexReport:
-    """Index files and directories; report what was added, updated, skipped and failed.
+    """Index files and directories into a backend; report what was added, updated, skipped
+    and failed.
 
     Three steps: read every record and decide its fate; extract the entities of the
     articles to write (from the extraction cache where it knows them, else in worker
     processes); then count names over the archive, resolve each article's names with
     those counts and the alias files, and write. A rebuild writes every article into a
-    new generation, swapped in at the end; only text never seen before is extracted.
+    new version, switched to at the end; only text never seen before is extracted. The
+    writer's lock, the extraction cache and the alias files live in `backend.state_dir`.
     """
     started = time.monotonic()
     report = IndexReport()
-    with writer_lock(index_dir):
-        aliases = load_aliases(index_dir)  # a broken alias file stops the run before any work
-        live = current_generation(index_dir)
-        previous = whoosh_index.open_dir(str(live)) if live else None
-        known = known_hashes(previous) if previous else {}
-        target = new_generation(index_dir) if rebuild or live is None else live
-        ix = previous if target == live else whoosh_index.create_in(target, build_schema())
-        if ix is previous:
-            add_missing_fields(ix)
-        cache = ExtractionCache(index_dir / CACHE_FILE)
-        run, sources = RunIds(), SourceFiles.load(live)
+    state_dir = backend.state_dir
+    with writer_lock(state_dir):
+        aliases = load_aliases(state_dir)  # a broken alias file stops the run before any work
+        writer = backend.writer(rebuild=rebuild)
+        live, target = writer.live_dir, writer.target_dir
+        cache = None
         try:
+            known = writer.known_hashes()
+            cache = ExtractionCache(state_dir / CACHE_FILE)
+            run, sources = RunIds(), SourceFiles.load(live)
             records = read_paths(paths)
             pending = list(prepare_articles(records, known, report, run, rebuild=rebuild))
             superseded = sources.superseded(run, known)
@@ -77,30 +66,28 @@ def index_paths(
             for article in pending:
                 article.entities = defaults.apply(article.entities)
                 names.add(article.entities)
-            note_alias_change(live, target, aliases, index_dir, report)
+            note_alias_change(live, target, aliases, state_dir, report)
             resolver = names.resolver(article.body for article in pending)
-            write_articles(
-                ix,
-                pending,
-                resolver,
-                aliases,
-                report,
-                progress,
-                replace=target == live,
-                known=known,
-                remove=[article_id for ids in superseded.values() for article_id in ids],
-            )
-            names.save(target / NAMES_FILE)
-            sources.updated(run, fresh=target != live).save(target)
-            (target / ALIASES_DIGEST).write_text(aliases.digest, encoding="utf-8")
+            remove = [article_id for ids in superseded.values() for article_id in ids]
+            write_articles(writer, pending, resolver, aliases, report, progress, remove=remove)
+
+            def save_state() -> None:
+                names.save(target / NAMES_FILE)
+                sources.updated(run, fresh=target != live).save(target)
+                (target / ALIASES_DIGEST).write_text(aliases.digest, encoding="utf-8")
+
+            if target == live:  # in place: the state follows what the commit made live
+                writer.commit()
+                save_state()
+            else:  # a new version carries its state files when it is switched to
+                save_state()
+                writer.commit()
         except BaseException:
-            if target != live:
-                shutil.rmtree(target, ignore_errors=True)
+            writer.abort()
             raise
         finally:
-            cache.close()
-        if target != live:
-            make_current(index_dir, target)
+            if cache is not None:
+                cache.close()
     report.seconds = time.monotonic() - started
     if progress:
         progress(report)
@@ -108,14 +95,14 @@ def index_paths(
 
 
 def note_alias_change(
-    live: Path | None, target: Path, aliases: Aliases, index_dir: Path, report: IndexReport
+    live: Path | None, target: Path, aliases: Aliases, state_dir: Path, report: IndexReport
 ) -> None:
     """Say so when the alias files changed but the articles already indexed keep old names."""
     if live is None or target != live:
         return
     digest = live / ALIASES_DIGEST
     if digest.exists() and digest.read_text(encoding="utf-8") != aliases.digest:
-        where = Locator(str(index_dir / ALIASES_FILE))
+        where = Locator(str(state_dir / ALIASES_FILE))
         reason = "the aliases changed; run `newsarchive index --rebuild` to apply them everywhere"
         report.warnings.append(RecordError(where, reason))
 
@@ -187,73 +174,33 @@ def count_replacements(
 
 
 def write_articles(
-    ix: Any,
+    writer: BackendWriter,
     articles: list[Article],
     resolver: ArchiveResolver,
     aliases: Aliases,
     report: IndexReport,
     progress: Progress | None,
     *,
-    replace: bool,
-    known: Container[str] = (),
     remove: Iterable[str] = (),
 ) -> None:
-    """Resolve each article's names and write it.
-
-    A new generation is written in bulk, in parallel processes (search/bulkwrite.py).
-    An update of the live index replaces changed articles with Whoosh's writer, which
-    can delete (and removes the ids in `remove`); many new articles are written beside
-    it in bulk, and both are committed together.
-    """
+    """Remove the articles of `remove` and write each article, its names resolved over the
+    archive and the alias files applied just before it is written (in the writer's
+    processes, for a backend that writes in several)."""
     report.stage, report.done = "writing", 0
 
-    def to_document(article: Article) -> dict[str, Any]:
+    def finish(article: Article) -> None:
         resolved = resolver.resolve(article.entities, article.title, article.body)
         article.entities = aliases.apply(resolved)
-        return article_to_document(
-            article, dates.month_key(article.date), dates.format_date(article.date)
-        )
 
-    def written(count: int, before: int = 0) -> None:
-        report.done = before + count
+    def written(count: int) -> None:
+        report.done = count
         if progress:
             progress(report)
 
-    options = {"processes": WRITER_PROCESSES, "memory_mb": WRITER_MEMORY_MB}
-    if not replace:
-        write_generation(ix, articles, to_document, progress=written, **options)
-        return
-    updates = [article for article in articles if article.id in known]
-    additions = [article for article in articles if article.id not in known]
-    if len(additions) < BULK_ADDITIONS:
-        updates, additions = articles, []
-    writer = ix.writer(limitmb=UPDATE_MEMORY_MB, compound=False)
-    try:
-        for article_id in remove:
-            writer.delete_by_term("id", article_id)
-        for done, article in enumerate(updates, 1):
-            writer.update_document(**to_document(article))  # a no-op delete for new articles
-            written(done)
-        segments = []
-        if additions:
-            after = partial(written, before=len(updates))
-            segments = write_segments(ix, additions, to_document, progress=after, **options)
-    except BaseException:
-        writer.cancel()
-        raise
-    commit_with(writer, segments, before_commit(ix))
-
-
-def known_hashes(ix: Any) -> dict[str, str]:
-    """Map each indexed article id to its content hash, read from columns, not stored fields."""
-    with ix.reader() as reader:
-        if reader.doc_count_all() == 0:
-            return {}  # an empty index has no columns to read
-        pairs = zip(reader.column_reader("id"), reader.column_reader("content_hash"), strict=True)
-        if not reader.has_deletions():
-            return dict(pairs)
-        alive = set(reader.all_doc_ids())
-        return {id_: hash_ for docnum, (id_, hash_) in enumerate(pairs) if docnum in alive}
+    removed = list(remove)
+    if removed:
+        writer.delete(removed)
+    writer.write(articles, finish, written)
 
 
 def build_article(

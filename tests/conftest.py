@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from search.indexer import index_paths
-from search.live_index import SearchIndex
+from search.backends.whoosh.live_index import SearchIndex
 from search.web import create_app
+from tests.indexing import index_into
 from tests.tied import build_tied_index
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -78,7 +78,7 @@ def count_reuters_records(files: list[Path]) -> int:
 def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index of the seed article alone."""
     index_dir = tmp_path_factory.mktemp("seed-index")
-    index_paths([need(SEED)], index_dir, workers=1)
+    index_into([need(SEED)], index_dir, workers=1)
     return index_dir
 
 
@@ -86,7 +86,7 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def samples_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index of the project's own sample archive: the core suite needs nothing else."""
     index_dir = tmp_path_factory.mktemp("samples-index")
-    index_paths([SAMPLES], index_dir, workers=1)
+    index_into([SAMPLES], index_dir, workers=1)
     return index_dir
 
 
@@ -95,7 +95,7 @@ def reuters_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed article and all Reuters-21578 files, indexed with two workers (minutes)."""
     index_dir = tmp_path_factory.mktemp("reuters-index")
     files = reuters_files()
-    report = index_paths([need(SEED), *files], index_dir, workers=2)
+    report = index_into([need(SEED), *files], index_dir, workers=2)
     assert report.failed == 0, report.failures[:5]
     return index_dir
 
@@ -113,7 +113,7 @@ def client(samples_index: Path):
     """Flask's test client on an app serving the samples index."""
     app = create_app({"INDEX_DIR": str(samples_index), "TESTING": True})
     yield app.test_client()
-    app.extensions["search_index"].close()
+    app.extensions["backend"].close()
 
 
 @pytest.fixture(scope="session")

@@ -19,15 +19,15 @@ from bench.replica import (
     seed_cache,
     write_replica,
 )
+from search.backends.whoosh.live_index import SearchIndex
+from search.backends.whoosh.query import run_search
 from search.cache import CACHE_FILE, ExtractionCache
 from search.dates import parse_date
 from search.identity import make_article_id
-from search.indexer import index_paths
 from search.ingest import read_paths
-from search.live_index import SearchIndex
 from search.params import make_search_request
-from search.query import run_search
 from tests.conftest import SAMPLES
+from tests.indexing import index_into
 
 COPIES = 3
 
@@ -70,7 +70,7 @@ def test_replica_is_indexed_entirely_from_the_extraction_cache(
     finally:
         source.close()
         target.close()
-    report = index_paths([replica], tmp_path / "index", rebuild=True)
+    report = index_into([replica], tmp_path / "index", rebuild=True)
     assert report.added == COPIES * len(originals)
     assert report.cached == report.added  # no extraction ran
 

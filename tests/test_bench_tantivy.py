@@ -11,9 +11,9 @@ import pytest
 from bench import tantivy_engine
 from bench.cold_compare import TANTIVY_DIR, cold_comparison
 from bench.query_set import build_query_set
-from search.live_index import SearchIndex
+from search.backends.whoosh.live_index import SearchIndex
+from search.backends.whoosh.query import run_search
 from search.params import make_search_request
-from search.query import run_search
 
 tantivy = pytest.importorskip("tantivy", reason="tantivy (a bench dependency) is not installed")
 

@@ -1,9 +1,9 @@
 """The bulk writer writes what Whoosh's own writer writes, only faster.
 
 Every comparison is between two real indexes of the same real articles: one written by
-Whoosh's SegmentWriter, one by search/bulkwrite.py. The core comparisons use samples/
-alone, so any clone catches an upgrade of the Whoosh pin that changes what either writes;
-the same comparisons on Reuters-21578 run where ../shared/data is present.
+Whoosh's SegmentWriter, one by search/backends/whoosh/bulkwrite.py. The core comparisons
+use samples/ alone, so any clone catches an upgrade of the Whoosh pin that changes what
+either writes; the same comparisons on Reuters-21578 run where ../shared/data is present.
 """
 
 from __future__ import annotations
@@ -20,18 +20,20 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from search import dates
-from search.bulkwrite import BulkSegmentWriter, write_generation
+from search.backends.whoosh.bulkwrite import BulkSegmentWriter, write_generation
+from search.backends.whoosh.live_index import SearchIndex
+from search.backends.whoosh.postings import FastText, simple_index
+from search.backends.whoosh.query import run_search
+from search.backends.whoosh.schema import article_to_document, build_schema
+from search.backends.whoosh.whoosh_internals import commit_with
+from search.backends.whoosh.writer import BULK_ADDITIONS
 from search.identity import make_article_id
-from search.indexer import BULK_ADDITIONS, build_article, index_paths
+from search.indexer import build_article
 from search.ingest import read_paths
-from search.live_index import SearchIndex
 from search.models import IndexReport, RawArticle
 from search.params import make_search_request
-from search.postings import FastText, simple_index
-from search.query import run_search
-from search.schema import article_to_document, build_schema
-from search.whoosh_internals import commit_with
 from tests.conftest import SAMPLES, count_reuters_records, reuters_files
+from tests.indexing import index_into
 
 BLOCK_LIMIT = 128  # postings per block in Whoosh 3 posting lists
 
@@ -267,12 +269,12 @@ def test_many_new_articles_join_a_live_index_in_bulk_beside_replaced_ones(tmp_pa
     ]
     notes.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
     index_dir = tmp_path / "index"
-    index_paths([files[0], notes], index_dir, workers=2)
+    index_into([files[0], notes], index_dir, workers=2)
     first = count_reuters_records(files[:1])
     rows[0]["body"] = "Zyxquor note, rewritten."
     notes.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
 
-    report = index_paths([*files[1:4], notes], index_dir, workers=2)
+    report = index_into([*files[1:4], notes], index_dir, workers=2)
 
     added = count_reuters_records(files[1:4])
     assert added >= BULK_ADDITIONS  # so the new articles went the bulk way

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from search.indexer import index_paths
-from search.live_index import SearchIndex
+from search.backends.whoosh.live_index import SearchIndex
+from search.backends.whoosh.query import run_search
 from search.models import SearchRequest
-from search.query import run_search
 from tests.conftest import run_together
+from tests.indexing import index_into
 
 ARTICLES = 3_000  # enough postings per word for several blocks, so matchers seek and read
 THREADS = 8
@@ -30,7 +30,7 @@ def shared_words_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for number in range(ARTICLES):
             body = f"alpha beta gamma {'delta' if number % 2 else 'omega'} word{number % 50}"
             out.write(json.dumps({"id": f"r{number}", "title": f"t{number}", "body": body}) + "\n")
-    index_paths([folder / "words.jsonl"], folder / "index", workers=1)
+    index_into([folder / "words.jsonl"], folder / "index", workers=1)
     return folder / "index"
 
 

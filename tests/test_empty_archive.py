@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from search.cli import cli
-from search.indexer import index_paths
 from search.web import create_app
+from tests.indexing import index_into
 from tests.tied import SAMPLE_ARTICLES, SAMPLES
 
 HINT = "newsarchive index PATH"
@@ -73,7 +73,7 @@ def test_cli_export_writes_only_a_header(empty_index: Path) -> None:
 def empty_app(empty_index: Path) -> Any:
     app = create_app({"INDEX_DIR": str(empty_index), "TESTING": True})
     yield app
-    app.extensions["search_index"].close()
+    app.extensions["backend"].close()
 
 
 @pytest.mark.parametrize("path", ["/", "/search?q=harbour", "/search?q=ha*&sort=oldest"])
@@ -107,7 +107,7 @@ def test_articles_indexed_later_are_found_by_the_running_app(
 ) -> None:
     client = empty_app.test_client()
     assert client.get("/api/search").get_json()["total"] == 0
-    report = index_paths([SAMPLES], empty_index, workers=1)
+    report = index_into([SAMPLES], empty_index, workers=1)
     assert report.added == SAMPLE_ARTICLES
     assert client.get("/api/search").get_json()["total"] == SAMPLE_ARTICLES
     assert "The archive is empty" not in client.get("/").get_data(as_text=True)

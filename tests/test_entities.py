@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from search.backends.whoosh.live_index import SearchIndex
+from search.backends.whoosh.query import run_search
 from search.entities import ArticleText, extract_entities
 from search.entities.aliases import parse_aliases
 from search.entities.archive import NameTable
 from search.entities.countries import find_countries
 from search.errors import InputError
-from search.indexer import index_paths
-from search.live_index import SearchIndex
 from search.models import SearchRequest
-from search.query import run_search
+from tests.indexing import index_into
 
 
 def canonicals(text: str, year: int | None) -> list[str]:
@@ -146,7 +146,7 @@ def test_aliases_apply_on_rebuild_from_the_cache_without_extraction(tmp_path: Pa
     source = tmp_path / "wire.jsonl"
     source.write_text("\n".join(json.dumps(s) for s in STORIES) + "\n", encoding="utf-8")
     index_dir = tmp_path / "index"
-    first = index_paths([source], index_dir)
+    first = index_into([source], index_dir)
     assert first.cached == 0
     before = facet(index_dir, "actor")
     assert before == {"Amina Okafor": 3}
@@ -156,17 +156,17 @@ def test_aliases_apply_on_rebuild_from_the_cache_without_extraction(tmp_path: Pa
         '[actor]\n"Amina N. Okafor" = ["Amina Okafor"]\n[suppress]\norg = ["Helix Shipping Ltd"]\n',
         encoding="utf-8",
     )
-    rerun = index_paths([source], index_dir)  # not a rebuild: says how to apply the aliases
+    rerun = index_into([source], index_dir)  # not a rebuild: says how to apply the aliases
     assert any("index --rebuild" in note.reason for note in rerun.warnings)
 
-    rebuilt = index_paths([source], index_dir, rebuild=True)
+    rebuilt = index_into([source], index_dir, rebuild=True)
     assert rebuilt.cached == len(STORIES)  # nothing extracted again
     assert facet(index_dir, "actor") == {"Amina N. Okafor": 3}
     assert facet(index_dir, "org") == {}
 
     (index_dir / "aliases.toml").write_text("[actor\n", encoding="utf-8")
     with pytest.raises(InputError, match="aliases.toml: not valid TOML"):
-        index_paths([source], index_dir, rebuild=True)
+        index_into([source], index_dir, rebuild=True)
     assert facet(index_dir, "actor") == {"Amina N. Okafor": 3}  # the live index is untouched
 
 
@@ -182,13 +182,13 @@ def test_article_page_says_which_countries_are_only_mentioned(tmp_path: Path) ->
     }
     source = tmp_path / "wire.jsonl"
     source.write_text(json.dumps(story) + "\n", encoding="utf-8")
-    index_paths([source], tmp_path / "index")
+    index_into([source], tmp_path / "index")
     app = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True})
     try:
         page = app.test_client().get("/article/r1").get_data(as_text=True)
         data = app.test_client().get("/api/article/r1").get_json()
     finally:
-        app.extensions["search_index"].close()
+        app.extensions["backend"].close()
     assert "Also mentioned, not in the facet:" in page and "France" in page
     assert data["countries"] == ["Japan"]
     assert any(m["canonical"] == "France" for m in data["mentions"])

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from search.backends.whoosh.live_index import SearchIndex
+from search.backends.whoosh.query import export_hits
 from search.cli import cli
-from search.live_index import SearchIndex
 from search.params import make_search_request
-from search.query import export_hits
 from search.web import create_app
 
 SEARCHES = [
@@ -31,7 +31,7 @@ def web(tied_index: Path) -> Any:
     """Flask's test client over the tied archive (20 results per page)."""
     app = create_app({"INDEX_DIR": str(tied_index), "TESTING": True, "PER_PAGE": 20})
     yield app.test_client()
-    app.extensions["search_index"].close()
+    app.extensions["backend"].close()
 
 
 def dispatched(web: Any, path: str, params: dict[str, str]) -> Any:

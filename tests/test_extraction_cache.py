@@ -6,12 +6,12 @@ import json
 import sqlite3
 from pathlib import Path
 
+from search.backends.whoosh.live_index import SearchIndex
+from search.backends.whoosh.query import run_search
 from search.cache import CACHE_FILE
-from search.indexer import index_paths
 from search.language import DETECTOR_VERSION, detect_language
-from search.live_index import SearchIndex
 from search.models import SearchRequest
-from search.query import run_search
+from tests.indexing import index_into
 from tests.test_languages import write_archive
 
 EXPECTED_LANGUAGES = {"en": 2, "fr": 1, "de": 2, "es": 1}  # "tagged" is German by its tag
@@ -49,7 +49,7 @@ def rewrite_cache(index_dir: Path, change) -> None:
 def test_the_cache_keeps_each_detected_language_and_a_rebuild_reads_it(tmp_path: Path) -> None:
     archive = write_archive(tmp_path)
     index_dir = tmp_path / "index"
-    first = index_paths([archive], index_dir)
+    first = index_into([archive], index_dir)
     assert first.cached == 0
     detected = facets(index_dir)
     assert detected["language"] == EXPECTED_LANGUAGES
@@ -63,7 +63,7 @@ def test_the_cache_keeps_each_detected_language_and_a_rebuild_reads_it(tmp_path:
     assert all(row["lv"] == DETECTOR_VERSION for row in rows if "l" in row)
     assert all(row["a"] == [] for row in rows if row.get("l", "en") != "en")
 
-    rebuilt = index_paths([archive], index_dir, rebuild=True)
+    rebuilt = index_into([archive], index_dir, rebuild=True)
     assert rebuilt.cached == rebuilt.unchanged - 4  # the four in other languages need no entities
     assert facets(index_dir) == detected
 
@@ -73,19 +73,19 @@ def test_a_cache_without_languages_is_detected_again_and_brought_up_to_date(
 ) -> None:
     archive = write_archive(tmp_path)
     index_dir = tmp_path / "index"
-    index_paths([archive], index_dir)
+    index_into([archive], index_dir)
     before = facets(index_dir)
     assert before["country"]  # the English articles have entities worth keeping
 
     # As a cache written before languages were kept holds it: entities only.
     rewrite_cache(index_dir, lambda row: {k: v for k, v in row.items() if k not in ("l", "lv")})
-    upgraded = index_paths([archive], index_dir, rebuild=True)
+    upgraded = index_into([archive], index_dir, rebuild=True)
     assert not upgraded.warnings
     assert facets(index_dir) == before
     assert all("l" in row for row in cache_rows(index_dir))
 
     # A language another detector version found is not trusted either.
     rewrite_cache(index_dir, lambda row: {**row, "l": "fi", "lv": "old"} if "l" in row else row)
-    index_paths([archive], index_dir, rebuild=True)
+    index_into([archive], index_dir, rebuild=True)
     assert facets(index_dir) == before
     assert {row["lv"] for row in cache_rows(index_dir) if "lv" in row} == {DETECTOR_VERSION}

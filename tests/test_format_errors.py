@@ -6,11 +6,11 @@ import gzip
 from pathlib import Path
 
 from bench.webarchive import Capture, warc_bytes
-from search.indexer import index_paths
 from search.ingest import read_paths
 from search.ingest.pages import NO_MAIN_TEXT
 from search.models import RawArticle, RecordError
 from tests.conftest import SAMPLES
+from tests.indexing import index_into
 
 GOOD_PAGE = (
     "<!DOCTYPE html><html><head><title>Quarry reopens</title></head><body><article>"
@@ -180,7 +180,7 @@ def test_bad_files_of_every_format_never_stop_an_index_run(tmp_path: Path) -> No
     (archive / "d.wacz").write_bytes(b"PK\x03\x04 not a zip")
     (archive / "e.nitf").write_text("<nitf><body>", encoding="utf-8")
     (archive / "f.xml").write_text("<catalog/>", encoding="utf-8")
-    report = index_paths([archive, SAMPLES / "newsroom"], tmp_path / "index", workers=1)
+    report = index_into([archive, SAMPLES / "newsroom"], tmp_path / "index", workers=1)
     assert report.added == 2
     failed = sorted({Path(f.locator.path).name for f in report.failures})
     assert failed == ["a.rss", "b.html", "c.warc", "d.wacz", "e.nitf", "f.xml"]

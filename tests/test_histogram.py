@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from search.indexer import index_paths
 from search.web import create_app
+from tests.indexing import index_into
 
 ARCHIVES = {
     "one month": ["1987-03-03", "1987-03-10", "1987-03-10", "1987-03-24"],
@@ -26,7 +26,7 @@ def archive_client(tmp_path: Path, dates: list[str]):
         for n, d in enumerate(dates)
     ]
     source.write_text("\n".join(json.dumps(story) for story in stories), encoding="utf-8")
-    index_paths([source], tmp_path / "index", workers=1)
+    index_into([source], tmp_path / "index", workers=1)
     return create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True})
 
 
@@ -45,7 +45,7 @@ def test_the_level_follows_the_archives_spread(
     try:
         page = app.test_client().get("/search").get_data(as_text=True)
     finally:
-        app.extensions["search_index"].close()
+        app.extensions["backend"].close()
     assert f"Per {level}" in page
     assert re.search(rf'<p class="axis"><span>{first}</span><span>{last}</span></p>', page)
     assert page.count('<rect class="slot"') + page.count('<rect class="bar empty"') == bars

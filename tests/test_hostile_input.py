@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from search.backends.whoosh.live_index import SearchIndex, get_article
+from search.backends.whoosh.query import run_search
 from search.ingest import read_paths
-from search.live_index import SearchIndex, get_article
 from search.models import RecordError, SearchRequest
-from search.query import run_search
 from tests.processes import failure_lines, parse_summary, run_cli
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"

@@ -145,7 +145,7 @@ def test_names_that_are_not_utf8_are_indexed_shown_and_served(tmp_path: Path) ->
         located = app.test_client().get("/api/article/c1").get_json()["located_at"]
         assert located.endswith("caf\ufffd.jsonl, record 1, line 1")
     finally:
-        app.extensions["search_index"].close()
+        app.extensions["backend"].close()
 
 
 def test_lone_surrogates_in_records_are_replaced_not_fatal(tmp_path: Path) -> None:

@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.stages import COSTLY_QUERIES
-from search.indexer import index_paths
 from search.web import create_app
 from tests.conftest import SAMPLES
+from tests.indexing import index_into
 
 MARKUP = Path(__file__).resolve().parent / "hostile" / "markup.jsonl"
 SEARCH_ROUTES = ("/search", "/api/search", "/export.csv", "/feed.atom", "/facet/country")
@@ -51,10 +51,10 @@ SCRIPT = "<script>alert"
 def hostile_app(tmp_path_factory: pytest.TempPathFactory):
     """The app over a real index of the samples and the markup records."""
     index_dir = tmp_path_factory.mktemp("hostile-queries")
-    index_paths([SAMPLES, MARKUP], index_dir, workers=1)
+    index_into([SAMPLES, MARKUP], index_dir, workers=1)
     app = create_app({"INDEX_DIR": str(index_dir)})
     yield app
-    app.extensions["search_index"].close()
+    app.extensions["backend"].close()
 
 
 @pytest.fixture(scope="module")
@@ -239,7 +239,7 @@ def test_costly_queries_are_answered_or_refused_on_the_reuters_index(
     try:
         assert_answered(app.test_client(), "/api/search", {"q": query})
     finally:
-        app.extensions["search_index"].close()
+        app.extensions["backend"].close()
 
 
 @pytest.mark.parametrize(

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from search.backends.whoosh.live_index import SearchIndex, get_article
+from search.backends.whoosh.query import run_search
 from search.errors import IndexBusy
-from search.indexer import index_paths
 from search.layout import current_generation, writer_lock
-from search.live_index import SearchIndex, get_article
 from search.models import SearchRequest
-from search.query import run_search
+from tests.indexing import index_into
 
 
 def write_jsonl(path: Path, records: list[dict]) -> Path:
@@ -48,19 +48,19 @@ def search_all(index_dir: Path) -> list[str]:
 
 def test_first_run_adds_and_rerun_reports_unchanged(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "wire.jsonl", ARTICLES)
-    first = index_paths([source], tmp_path / "index")
+    first = index_into([source], tmp_path / "index")
     assert (first.added, first.updated, first.unchanged, first.failed) == (3, 0, 0, 0)
-    second = index_paths([source], tmp_path / "index")
+    second = index_into([source], tmp_path / "index")
     assert (second.added, second.updated, second.unchanged, second.failed) == (0, 0, 3, 0)
     assert sorted(search_all(tmp_path / "index")) == ["a1", "a2", "a3"]
 
 
 def test_changed_article_is_replaced_not_duplicated(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "wire.jsonl", ARTICLES)
-    index_paths([source], tmp_path / "index")
+    index_into([source], tmp_path / "index")
     changed = [dict(ARTICLES[0], body="Oslo approved the harbour plan on Tuesday."), *ARTICLES[1:]]
     write_jsonl(source, changed)
-    report = index_paths([source], tmp_path / "index")
+    report = index_into([source], tmp_path / "index")
     assert (report.added, report.updated, report.unchanged) == (0, 1, 2)
     assert sorted(search_all(tmp_path / "index")) == ["a1", "a2", "a3"]
     index = SearchIndex(tmp_path / "index")
@@ -70,7 +70,7 @@ def test_changed_article_is_replaced_not_duplicated(tmp_path: Path) -> None:
 
 def test_undated_sorts_last_and_month_precision_is_kept(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "wire.jsonl", ARTICLES)
-    index_paths([source], tmp_path / "index")
+    index_into([source], tmp_path / "index")
     index = SearchIndex(tmp_path / "index")
     newest = run_search(index, SearchRequest(sort="newest"))
     assert [hit.id for hit in newest.hits][-1] == "a3"
@@ -84,7 +84,7 @@ def test_bad_records_are_reported_and_the_rest_indexed(tmp_path: Path) -> None:
     source = tmp_path / "mixed.jsonl"
     lines = [json.dumps(ARTICLES[0]), "{not json", json.dumps(ARTICLES[0]), json.dumps({"id": "x"})]
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    report = index_paths([source], tmp_path / "index")
+    report = index_into([source], tmp_path / "index")
     assert report.added == 1
     reasons = sorted(str(f) for f in report.failures)
     assert len(reasons) == 3
@@ -98,7 +98,7 @@ def test_unreadable_date_is_indexed_as_undated_and_reported(tmp_path: Path) -> N
     source = write_jsonl(
         tmp_path / "w.jsonl", [{"id": "d", "title": "T", "body": "B", "date": "yesterday"}]
     )
-    report = index_paths([source], tmp_path / "index")
+    report = index_into([source], tmp_path / "index")
     assert report.added == 1
     assert len(report.warnings) == 1 and "undated" in str(report.warnings[0])
 
@@ -106,12 +106,12 @@ def test_unreadable_date_is_indexed_as_undated_and_reported(tmp_path: Path) -> N
 def test_rebuild_swaps_in_a_new_generation(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "wire.jsonl", ARTICLES)
     index_dir = tmp_path / "index"
-    index_paths([source], index_dir)
+    index_into([source], index_dir)
     before = current_generation(index_dir)
     reader = SearchIndex(index_dir)
     assert run_search(reader, SearchRequest()).total == 3
     write_jsonl(source, ARTICLES[:2])
-    report = index_paths([source], index_dir, rebuild=True)
+    report = index_into([source], index_dir, rebuild=True)
     after = current_generation(index_dir)
     assert (report.added, report.unchanged) == (0, 2) and after != before
     # The open reader moves to the new index on its next search.
@@ -122,13 +122,13 @@ def test_rebuild_swaps_in_a_new_generation(tmp_path: Path) -> None:
 def test_second_indexer_is_refused_while_one_writes(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "wire.jsonl", ARTICLES)
     with writer_lock(tmp_path / "index"), pytest.raises(IndexBusy, match="another indexer"):
-        index_paths([source], tmp_path / "index")
+        index_into([source], tmp_path / "index")
 
 
 def test_ids_are_stable_across_runs_for_files_without_ids(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "wire.jsonl", [{"title": "No id", "body": "Text."}])
-    index_paths([source], tmp_path / "one")
-    index_paths([source], tmp_path / "two")
+    index_into([source], tmp_path / "one")
+    index_into([source], tmp_path / "two")
     assert search_all(tmp_path / "one") == search_all(tmp_path / "two")
 
 
@@ -142,8 +142,8 @@ def test_parallel_workers_give_the_same_entities(tmp_path: Path) -> None:
         for n in range(40)
     ]
     source = write_jsonl(tmp_path / "wire.jsonl", records)
-    index_paths([source], tmp_path / "one", workers=1)
-    index_paths([source], tmp_path / "two", workers=2)
+    index_into([source], tmp_path / "one", workers=1)
+    index_into([source], tmp_path / "two", workers=2)
     one, two = SearchIndex(tmp_path / "one"), SearchIndex(tmp_path / "two")
     for index in (one, two):
         article = get_article(index, "p7")
@@ -155,10 +155,10 @@ def test_parallel_workers_give_the_same_entities(tmp_path: Path) -> None:
 def test_rebuild_copies_unchanged_articles_with_their_entities(tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "wire.jsonl", ARTICLES)
     index_dir = tmp_path / "index"
-    index_paths([source], index_dir)
+    index_into([source], index_dir)
     changed = [dict(ARTICLES[0], body="Talks in Tokyo ended."), *ARTICLES[1:]]
     write_jsonl(source, [*changed, {"id": "a4", "title": "New", "body": "Lima port reopens."}])
-    report = index_paths([source], index_dir, rebuild=True)
+    report = index_into([source], index_dir, rebuild=True)
     assert (report.added, report.updated, report.unchanged) == (1, 1, 2)
     index = SearchIndex(index_dir)
     assert get_article(index, "a2").entities.countries == ["Kenya"]  # copied, not lost

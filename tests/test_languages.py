@@ -103,7 +103,7 @@ def web(languages_index: Path):
     """Flask's test client over the four-language index."""
     app = create_app({"INDEX_DIR": str(languages_index), "TESTING": True})
     yield app.test_client()
-    app.extensions["search_index"].close()
+    app.extensions["backend"].close()
 
 
 def facet(data: dict, name: str) -> dict[str, int]:
@@ -255,4 +255,4 @@ def test_an_update_of_the_live_index_keeps_languages_apart(tmp_path: Path) -> No
             client.get("/api/search", query_string={"q": "gouvernement"}).get_json()["total"] == 1
         )
     finally:
-        app.extensions["search_index"].close()
+        app.extensions["backend"].close()

@@ -11,18 +11,14 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "search"
 SCREENS = ("flask", "werkzeug", "jinja2", "markupsafe", "click", "waitress")
 FRONT_ENDS = ("search.web", "search.cli", "search.terminal", "search.__main__")
+ENGINES = ("whoosh", "pymysql", "MySQLdb")  # search engines and the SQL clients of servers
+BACKENDS = "search.backends"  # the only package that may import them
 INDEX_SIDE = (  # what readers and entity extraction must know nothing of
-    "whoosh",
-    "search.schema",
+    *ENGINES,
+    BACKENDS,
+    "search.backend",
     "search.indexer",
-    "search.bulkwrite",
-    "search.postings",
-    "search.whoosh_internals",
-    "search.live_index",
-    "search.query",
-    "search.matching",
-    "search.ranking",
-    "search.facets",
+    "search.layout",
 )
 
 
@@ -60,6 +56,28 @@ def test_the_web_never_writes_reads_files_or_extracts(module: str) -> None:
     assert {name for name in MODULES[module] if within(name, forbidden)} == set()
 
 
+@pytest.mark.parametrize("module", [m for m in MODULES if within(m, FRONT_ENDS)])
+def test_the_front_ends_hold_a_backend_and_import_no_engine(module: str) -> None:
+    # They open one with search.backend.open_backend, which imports the engine's package.
+    forbidden = (*ENGINES, BACKENDS)
+    assert {name for name in MODULES[module] if within(name, forbidden)} == set()
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if not within(m, (BACKENDS,))])
+def test_only_the_backends_import_an_engine(module: str) -> None:
+    assert {name for name in MODULES[module] if within(name, ENGINES)} == set()
+
+
+def test_the_backend_packages_are_reached_only_through_the_seam() -> None:
+    # search.backend names them as strings and imports one on demand (import_module).
+    outside = {
+        m: {n for n in names if within(n, (BACKENDS,))}
+        for m, names in MODULES.items()
+        if not within(m, (BACKENDS,))
+    }
+    assert {m: names for m, names in outside.items() if names} == {}
+
+
 @pytest.mark.parametrize(
     "module", [m for m in MODULES if within(m, ("search.ingest", "search.entities"))]
 )
@@ -74,7 +92,8 @@ def test_models_import_nothing_of_ours_and_nothing_imports_bench() -> None:
 
 def test_the_architecture_notes_list_the_modules_that_import_whoosh() -> None:
     notes = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
-    sentence = notes.split("These modules import `whoosh`:", 1)[1].split("Nothing in", 1)[0]
-    listed = {f"search.{name}" for name in re.findall(r"`(\w+)`", sentence)}
+    sentence = notes.split("These modules of `backends/whoosh/` import `whoosh`:", 1)[1]
+    sentence = sentence.split("Nothing outside", 1)[0]
+    listed = {f"{BACKENDS}.whoosh.{name}" for name in re.findall(r"`(\w+)`", sentence)}
     importing = {m for m, names in MODULES.items() if any(within(n, ("whoosh",)) for n in names)}
     assert listed == importing

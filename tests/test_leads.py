@@ -132,4 +132,4 @@ def test_leads_through_the_command_line_and_the_api(tmp_path: Path) -> None:
         page = client.get("/article/byline").get_data(as_text=True)
         assert "MONTREAL" in page and "Jane Doe" in page
     finally:
-        app.extensions["search_index"].close()
+        app.extensions["backend"].close()

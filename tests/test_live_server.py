@@ -55,7 +55,7 @@ def test_the_served_app_is_never_in_debug_mode(
     try:
         assert app.debug is False
     finally:
-        app.extensions["search_index"].close()
+        app.extensions["backend"].close()
 
 
 def test_serve_help_names_the_loopback_default() -> None:

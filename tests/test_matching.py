@@ -9,12 +9,13 @@ import numpy as np
 import pytest
 from whoosh import scoring
 
-from search.indexer import index_paths
-from search.live_index import SearchIndex
-from search.matching import evaluate
+from search.backends.whoosh.live_index import SearchIndex
+from search.backends.whoosh.matching import evaluate
+from search.backends.whoosh.parser import parse_query
+from search.backends.whoosh.query import run_search
 from search.models import ENTITY_KINDS
-from search.params import make_search_request, parse_query
-from search.query import run_search
+from search.params import make_search_request
+from tests.indexing import index_into
 
 QUERIES = [
     "grain",
@@ -88,10 +89,10 @@ def test_replaced_article_is_not_matched_by_its_old_words(tmp_path: Path) -> Non
         for n in range(5)
     ]
     source.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
-    index_paths([source], tmp_path / "index")
+    index_into([source], tmp_path / "index")
     records[0]["body"] = "Bergen rejected the plan."
     source.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
-    index_paths([source], tmp_path / "index")  # an update: the old document is deleted
+    index_into([source], tmp_path / "index")  # an update: the old document is deleted
     index = SearchIndex(tmp_path / "index")
     try:
         searcher, arrays = index.snapshot()

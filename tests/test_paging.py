@@ -78,7 +78,7 @@ def api(tied_index: Path) -> Any:
 
     yield fetch
     for app in apps.values():
-        app.extensions["search_index"].close()
+        app.extensions["backend"].close()
 
 
 @pytest.mark.parametrize(("query", "sort"), SEARCHES)

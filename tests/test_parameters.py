@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from search.cli import cli
-from search.indexer import index_paths
 from search.web import create_app
+from tests.indexing import index_into
 
 TOO_MANY = [f"Name {n}" for n in range(21)]
 BAD = [  # (parameter named in the error, the URL's parameters)
@@ -44,7 +44,7 @@ VALUE_LISTS = ["actor", "country", "org", "not_actor", "not_country", "not_org"]
 def web(tied_index: Path) -> Any:
     app = create_app({"INDEX_DIR": str(tied_index), "TESTING": True})
     yield app.test_client()
-    app.extensions["search_index"].close()
+    app.extensions["backend"].close()
 
 
 def assert_names(response: Any, parameter: str) -> None:
@@ -70,7 +70,7 @@ def test_a_wildcard_standing_for_too_many_words_names_q(tmp_path: Path) -> None:
     words = " ".join(f"zq{first}{second}" for first in "abcdefghijkl" for second in "abcdefghijkl")
     record = {"id": "many-words", "title": "Word list", "body": words}
     (tmp_path / "words.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
-    index_paths([tmp_path / "words.jsonl"], tmp_path / "index", workers=1)
+    index_into([tmp_path / "words.jsonl"], tmp_path / "index", workers=1)
     app = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True})
     try:
         client = app.test_client()
@@ -79,7 +79,7 @@ def test_a_wildcard_standing_for_too_many_words_names_q(tmp_path: Path) -> None:
         assert_names(response, "q")
         assert "matches too many words" in response.get_json()["error"]
     finally:
-        app.extensions["search_index"].close()
+        app.extensions["backend"].close()
 
 
 def test_with_both_dates_set_the_bad_one_is_named_with_the_archives_dates(web: Any) -> None:

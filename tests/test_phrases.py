@@ -14,14 +14,14 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.formats import Positions
 
-from search.bulkwrite import write_generation
+from search.backends.whoosh.bulkwrite import write_generation
+from search.backends.whoosh.matching import PostingsReader, evaluate
+from search.backends.whoosh.parser import parse_query
+from search.backends.whoosh.position_files import PositionTables, segment_positions
+from search.backends.whoosh.schema import build_schema
+from search.backends.whoosh.version_arrays import before_commit
+from search.backends.whoosh.whoosh_internals import segment_location
 from search.layout import current_generation
-from search.matching import PostingsReader, evaluate
-from search.params import parse_query
-from search.position_files import PositionTables, segment_positions
-from search.schema import build_schema
-from search.version_arrays import before_commit
-from search.whoosh_internals import segment_location
 from tests.test_segment_arrays import whoosh_positions
 
 TEXTS = [  # repeated words, stop words inside, a phrase's words in the wrong order

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from search.errors import SettingError
-from search.indexer import index_paths
 from search.web import create_app
+from tests.indexing import index_into
 from tests.processes import running_server
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -37,7 +37,7 @@ def test_the_host_header_never_reaches_a_link(samples_index: Path, base_url: str
             assert "evil.example" not in response.get_data(as_text=True), route
             assert "evil.example" not in response.headers.get("Location", ""), route
     finally:
-        app.extensions["search_index"].close()
+        app.extensions["backend"].close()
 
 
 def test_absolute_links_are_under_the_base_url(samples_index: Path) -> None:
@@ -55,7 +55,7 @@ def test_absolute_links_are_under_the_base_url(samples_index: Path) -> None:
             assert entry.find(f"{ATOM}link").get("href").startswith(f"{base}/article/")
         assert feed.find(f"{ATOM}id").text == f"{base}/feed.atom?q=trade"
     finally:
-        app.extensions["search_index"].close()
+        app.extensions["backend"].close()
 
 
 def test_without_a_base_url_links_are_relative_and_ids_absolute(client: Any) -> None:
@@ -103,7 +103,7 @@ def test_control_characters_never_break_the_xml(tmp_path: Path) -> None:
         "date": "2023-01-02",
     }
     (tmp_path / "controls.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
-    index_paths([tmp_path / "controls.jsonl"], tmp_path / "index", workers=1)
+    index_into([tmp_path / "controls.jsonl"], tmp_path / "index", workers=1)
     app = app_with(tmp_path / "index", "")
     client = app.test_client()
     try:
@@ -118,4 +118,4 @@ def test_control_characters_never_break_the_xml(tmp_path: Path) -> None:
         ]
         assert titles == ["Tanker seized in the Gulf"]
     finally:
-        app.extensions["search_index"].close()
+        app.extensions["backend"].close()

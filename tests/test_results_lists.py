@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from search.backends.whoosh.live_index import SearchIndex
+from search.backends.whoosh.query import run_search
 from search.entities.ner import NameFinder
-from search.indexer import index_paths
-from search.live_index import SearchIndex
 from search.models import SearchRequest
-from search.query import run_search
+from tests.indexing import index_into
 
 LEAGUE = (
     "Riverside Athletic stayed top after a late winner on Saturday.\n\n"
@@ -100,7 +100,7 @@ def test_results_lists_reach_the_facets_of_an_index(tmp_path: Path) -> None:
          "date": "2020-06-12"},
     ]  # fmt: skip
     source.write_text("".join(json.dumps(s) + "\n" for s in stories), encoding="utf-8")
-    report = index_paths([source], tmp_path / "index", workers=1)
+    report = index_into([source], tmp_path / "index", workers=1)
     assert report.failed == 0
     index = SearchIndex(tmp_path / "index")
     try:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from search.live_index import SearchIndex
+from search.backends.whoosh.live_index import SearchIndex
+from search.backends.whoosh.query import run_search
 from search.params import make_search_request
-from search.query import run_search
 from search.web import create_app
 from tests.conftest import count_reuters_records, reuters_files
 
@@ -68,12 +68,12 @@ def test_malformed_query_is_a_400_not_a_500(reuters_index: Path) -> None:
     response = client.get("/api/search", query_string={"q": "(oil AND"})
     assert response.status_code == 400 and "bracket" in response.get_json()["error"]
     assert client.get("/search", query_string={"q": "oil", "country": "Japan"}).status_code == 200
-    app.extensions["search_index"].close()
+    app.extensions["backend"].close()
 
 
 def indexed_articles(index_dir: Path) -> list:
     """Every article of an index with its stored entities and the editors' labels."""
-    from search.schema import document_to_article
+    from search.backends.whoosh.schema import document_to_article
 
     index = SearchIndex(index_dir)
     try:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from search.backends.whoosh.live_index import SearchIndex, get_article
+from search.backends.whoosh.query import run_search
 from search.errors import BadRequest
-from search.live_index import SearchIndex, get_article
 from search.params import make_search_request
-from search.query import run_search
 from tests.conftest import SAMPLE_STORY, SAMPLES, STORY_DATE, STORY_WORD
 
 SEED_ACTORS = {"Dmitry Peskov", "Yevgeny Prigozhin", "Vladimir Putin", "Joe Biden"}

@@ -13,17 +13,17 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.formats import Positions
 
-from search.bulkwrite import write_generation
-from search.facets import build_arrays
-from search.indexer import index_paths
+from search.backends.whoosh.bulkwrite import write_generation
+from search.backends.whoosh.facets import build_arrays
+from search.backends.whoosh.live_index import SearchIndex
+from search.backends.whoosh.matching import PostingsReader, evaluate, read_postings
+from search.backends.whoosh.parser import parse_query
+from search.backends.whoosh.position_files import read_positions
+from search.backends.whoosh.schema import FACET_FIELDS, build_schema
+from search.backends.whoosh.segment_arrays import has_column, load_column, read_column
+from search.backends.whoosh.whoosh_internals import segment_location
 from search.layout import current_generation
-from search.live_index import SearchIndex
-from search.matching import PostingsReader, evaluate, read_postings
-from search.params import parse_query
-from search.position_files import read_positions
-from search.schema import FACET_FIELDS, build_schema
-from search.segment_arrays import has_column, load_column, read_column
-from search.whoosh_internals import segment_location
+from tests.indexing import index_into
 
 
 def write_jsonl(path: Path, records: list[dict[str, Any]]) -> None:
@@ -71,11 +71,11 @@ def test_mapped_columns_stay_right_through_updates_deletions_and_merges(tmp_path
         for n in range(12)
     ]
     write_jsonl(source, records)
-    index_paths([source], index_dir)
+    index_into([source], index_dir)
     for round_ in range(4):  # each update commits a segment; Whoosh merges small ones
         records[round_]["body"] = f"Officials in Bergen and Tokyo met again, round {round_}."
         write_jsonl(source, records[: 12 - round_])  # the last articles are removed
-        index_paths([source], index_dir)
+        index_into([source], index_dir)
     ix = whoosh_index.open_dir(str(current_generation(index_dir)))
     with ix.reader() as reader:
         assert reader.has_deletions() or len(list(reader.leaf_readers())) == 1

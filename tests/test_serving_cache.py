@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from search.indexer import index_paths
-from search.live_index import SearchIndex
+from search.backends.whoosh.live_index import SearchIndex
+from search.backends.whoosh.query import run_search
 from search.models import SearchRequest
-from search.query import run_search
 from search.web import create_app
 from tests.conftest import run_together
+from tests.indexing import index_into
 from tests.processes import run_cli
 
 WORDS = ("oil", "wheat", "coffee", "tanker", "bank")
@@ -57,7 +57,7 @@ def test_a_rebuild_by_the_cli_empties_the_result_cache_of_a_running_app(
         assert {hit["id"] for hit in answer["hits"]} == {f"gold-{n}" for n in range(5)}
         assert "gold 4" in client.get("/search?q=gold").get_data(as_text=True)
     finally:
-        app.extensions["search_index"].close()
+        app.extensions["backend"].close()
 
 
 def test_an_incremental_commit_is_seen_through_the_result_cache(
@@ -65,11 +65,11 @@ def test_an_incremental_commit_is_seen_through_the_result_cache(
 ) -> None:
     build_a, _ = two_builds
     index_dir = tmp_path / "index"
-    index_paths([build_a], index_dir)
+    index_into([build_a], index_dir)
     index = SearchIndex(index_dir, result_cache_bytes=CACHE_BYTES)
     try:
         assert run_search(index, SearchRequest(query="silver")).total == 0
-        index_paths([write_articles(tmp_path / "more.jsonl", "silver", 2)], index_dir)
+        index_into([write_articles(tmp_path / "more.jsonl", "silver", 2)], index_dir)
         assert run_search(index, SearchRequest(query="silver")).total == 2
         assert run_search(index, SearchRequest(query="gold")).total == 3
         assert run_search(index, SearchRequest()).total == 5
@@ -81,7 +81,7 @@ def test_the_same_request_is_answered_once_per_index_version(
     tmp_path: Path, two_builds: tuple[Path, Path]
 ) -> None:
     index_dir = tmp_path / "index"
-    index_paths([two_builds[0]], index_dir)
+    index_into([two_builds[0]], index_dir)
     cached = SearchIndex(index_dir, result_cache_bytes=CACHE_BYTES)
     plain = SearchIndex(index_dir)
     try:
@@ -170,13 +170,13 @@ def test_a_thread_moves_from_a_refreshed_searcher_to_a_rebuilt_index(
 ) -> None:
     build_a, build_b = two_builds
     index_dir = tmp_path / "index"
-    index_paths([build_a], index_dir)
+    index_into([build_a], index_dir)
     index = SearchIndex(index_dir, result_cache_bytes=CACHE_BYTES)
     try:
         assert run_search(index, SearchRequest(query="gold")).total == 3
-        index_paths([write_articles(tmp_path / "more.jsonl", "silver", 2)], index_dir)
+        index_into([write_articles(tmp_path / "more.jsonl", "silver", 2)], index_dir)
         assert run_search(index, SearchRequest(query="silver")).total == 2  # a refresh
-        index_paths([build_b], index_dir, rebuild=True)
+        index_into([build_b], index_dir, rebuild=True)
         assert run_search(index, SearchRequest(query="gold")).total == 5  # a new generation
         assert run_search(index, SearchRequest(query="silver")).total == 0
     finally:

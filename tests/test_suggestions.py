@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from search.indexer import index_paths
-from search.live_index import SearchIndex
-from search.suggestions import suggest_query
+from search.backends.whoosh.live_index import SearchIndex
+from search.backends.whoosh.suggestions import suggest_query
 from search.typos import typo_cost
 from search.web import create_app
+from tests.indexing import index_into
 
 # Each word's near neighbours in spelling are commoner than it: a ranking by frequency
 # among close stems picks 'coming' for 'cofee', as the archive's search did.
@@ -50,7 +50,7 @@ def write_archive(folder: Path, extra: dict[str, int] | None = None) -> Path:
 def typo_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index of the archive above."""
     folder = tmp_path_factory.mktemp("typos")
-    index_paths([write_archive(folder)], folder / "index", workers=1)
+    index_into([write_archive(folder)], folder / "index", workers=1)
     return folder / "index"
 
 
@@ -92,12 +92,12 @@ def test_the_typo_cost_knows_common_slips() -> None:
 
 def test_answers_follow_the_index_version(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
-    index_paths([write_archive(tmp_path)], index_dir, workers=1)
+    index_into([write_archive(tmp_path)], index_dir, workers=1)
     search_index = SearchIndex(index_dir)
     try:
         assert suggest_query(search_index, "zebar") is None
         (tmp_path / "more").mkdir()
-        index_paths([write_archive(tmp_path / "more", {"zebra": 3})], index_dir, workers=1)
+        index_into([write_archive(tmp_path / "more", {"zebra": 3})], index_dir, workers=1)
         assert suggest_query(search_index, "zebar") == "zebra"
     finally:
         search_index.close()
@@ -112,4 +112,4 @@ def test_the_search_page_offers_it_only_without_results(typo_index: Path) -> Non
         html = client.get("/search", query_string={"q": "coffee"}).get_data(as_text=True)
         assert "Did you mean" not in html
     finally:
-        app.extensions["search_index"].close()
+        app.extensions["backend"].close()

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from search.indexer import index_paths
+from search.backends.whoosh.schema import article_to_document, build_schema, document_to_article
 from search.layout import current_generation, make_current, new_generation
-from search.schema import article_to_document, build_schema, document_to_article
 from search.web import create_app
+from tests.indexing import index_into
 from tests.processes import run_cli
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "text"
@@ -19,7 +19,7 @@ ADDED_SINCE = ("source", "language")
 
 def write_old_index(index_dir: Path, scratch: Path) -> int:
     """The samples' articles in an index whose schema lacks the fields added since."""
-    index_paths([SAMPLES], scratch, workers=1)
+    index_into([SAMPLES], scratch, workers=1)
     schema = build_schema()
     for name in list(schema.names()):
         if name in ADDED_SINCE or name.startswith(("title_", "body_")):
@@ -50,7 +50,7 @@ def test_an_index_from_before_the_new_facets_is_searched_then_upgraded(tmp_path:
             assert client.get(url).status_code == 200, url
         assert client.get("/api/search?source=Wire").get_json()["total"] == 0
     finally:
-        app.extensions["search_index"].close()
+        app.extensions["backend"].close()
     searched = run_cli("search", "--language", "en", "--index-dir", index_dir, "--json")
     assert searched.returncode == 0, searched.stderr
     indexed = run_cli("index", SAMPLES, "--index-dir", index_dir)
@@ -60,4 +60,4 @@ def test_an_index_from_before_the_new_facets_is_searched_then_upgraded(tmp_path:
         languages = app.test_client().get("/api/search").get_json()["facets"]["language"]
         assert sum(value["count"] for value in languages) == count
     finally:
-        app.extensions["search_index"].close()
+        app.extensions["backend"].close()

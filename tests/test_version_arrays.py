@@ -13,15 +13,15 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from bench.query_set import build_query_set
-from search.facets import ArchiveArrays, build_arrays, read_arrays
-from search.indexer import index_paths
+from search.backends.whoosh.facets import ArchiveArrays, build_arrays, read_arrays
+from search.backends.whoosh.live_index import SearchIndex
+from search.backends.whoosh.matching import read_leaf
+from search.backends.whoosh.query import run_search
+from search.backends.whoosh.term_arrays import load_table
+from search.backends.whoosh.version_arrays import load_version, version_arrays
 from search.layout import current_generation
-from search.live_index import SearchIndex
-from search.matching import read_leaf
 from search.params import make_search_request
-from search.query import run_search
-from search.term_arrays import load_table
-from search.version_arrays import load_version, version_arrays
+from tests.indexing import index_into
 
 ARRAYS = "_MAIN_*.arrays_*.npy"
 TABLES = "*.terms_*.npy"
@@ -124,10 +124,10 @@ def test_term_tables_hold_the_postings_of_bulk_and_whoosh_written_segments(
     source, index_dir = tmp_path / "wire.jsonl", tmp_path / "index"
     records = wire_records(8)
     write_jsonl(source, records)
-    index_paths([source], index_dir)
+    index_into([source], index_dir)
     records[1]["body"] = "Officials in Bergen met on fish."  # Whoosh's writer: a new segment
     write_jsonl(source, records)
-    index_paths([source], index_dir)
+    index_into([source], index_dir)
     assert_tables_hold_postings(index_dir)
     assert answers(index_dir, [{"query": "fish OR trade"}])[0][0] == 8
 
@@ -136,7 +136,7 @@ def test_first_answer_after_a_commit_uses_the_new_arrays(tmp_path: Path) -> None
     source, index_dir = tmp_path / "wire.jsonl", tmp_path / "index"
     records = wire_records(12)
     write_jsonl(source, records)
-    index_paths([source], index_dir)
+    index_into([source], index_dir)
     index = SearchIndex(index_dir)  # open before the commits, as a running server is
     try:
         assert run_search(index, make_search_request("trade")).total == 12
@@ -144,7 +144,7 @@ def test_first_answer_after_a_commit_uses_the_new_arrays(tmp_path: Path) -> None
             records[round_]["body"] = f"Officials in Bergen and Tokyo met, round {round_}."
             records.append({"id": f"new{round_}", "title": "Nairobi", "body": "Kenya grain."})
             write_jsonl(source, records)  # an update deletes the old copy of its article
-            index_paths([source], index_dir)
+            index_into([source], index_dir)
             assert_mapped_as_read(index_dir)
             page = run_search(index, make_search_request("grain"))
             assert page.total == round_ + 1
@@ -162,7 +162,7 @@ def test_a_swapped_in_rebuild_and_an_upgraded_index_get_their_arrays(tmp_path: P
     source, index_dir = tmp_path / "wire.jsonl", tmp_path / "index"
     records = wire_records(9)
     write_jsonl(source, records)
-    index_paths([source], index_dir)
+    index_into([source], index_dir)
     requests = [{"query": "oslo"}, {"query": "trade"}, {"query": "trade", "since": "1987-02-01"}]
     requests.append({"query": ""})
     mapped = answers(index_dir, requests)
@@ -171,12 +171,12 @@ def test_a_swapped_in_rebuild_and_an_upgraded_index_get_their_arrays(tmp_path: P
     index = SearchIndex(index_dir)
     try:
         expected = [run_search(index, make_search_request(**r)).total for r in requests]
-        index_paths([source], index_dir)  # the next run writes them
+        index_into([source], index_dir)  # the next run writes them
         assert_mapped_as_read(index_dir)
         assert answers(index_dir, requests) == mapped
         records[0]["body"] = "Nothing about the capital here."  # dated January
         write_jsonl(source, records)
-        index_paths([source], index_dir, rebuild=True)
+        index_into([source], index_dir, rebuild=True)
         assert_mapped_as_read(index_dir)
         totals = [run_search(index, make_search_request(**r)).total for r in requests]
     finally:
@@ -187,7 +187,7 @@ def test_a_swapped_in_rebuild_and_an_upgraded_index_get_their_arrays(tmp_path: P
 def test_arrays_written_for_other_segments_are_not_used(tmp_path: Path) -> None:
     source, index_dir = tmp_path / "wire.jsonl", tmp_path / "index"
     write_jsonl(source, wire_records(6))
-    index_paths([source], index_dir)
+    index_into([source], index_dir)
     generation = current_generation(index_dir)
     listed = next(generation.glob("_MAIN_*.arrays_segments.npy"))
     np.save(listed, np.array(["MAIN_elsewhere"]))

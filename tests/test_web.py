@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from search.indexer import index_paths
 from search.web import create_app
 from tests.conftest import STORY_DATE, STORY_WORD
+from tests.indexing import index_into
 
 
 def test_home_lists_the_archive_newest_first_with_facets(client) -> None:
@@ -81,7 +81,7 @@ def test_markup_in_articles_is_escaped(tmp_path: Path) -> None:
         "body": "Officials <b>met</b> in Tokyo & agreed. <img src=x onerror=alert(2)>",
     }
     (tmp_path / "evil.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
-    index_paths([tmp_path / "evil.jsonl"], tmp_path / "index")
+    index_into([tmp_path / "evil.jsonl"], tmp_path / "index")
     app = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True})
     client = app.test_client()
     for url in ("/", "/search?q=Tokyo", "/article/x1"):
@@ -93,7 +93,7 @@ def test_markup_in_articles_is_escaped(tmp_path: Path) -> None:
     headers = client.get("/").headers
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
-    app.extensions["search_index"].close()
+    app.extensions["backend"].close()
 
 
 def test_missing_index_says_how_to_make_one(tmp_path: Path) -> None:

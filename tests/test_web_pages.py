@@ -14,8 +14,8 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from search.indexer import index_paths
 from search.web import create_app
+from tests.indexing import index_into
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
@@ -181,7 +181,7 @@ def test_entity_page_shows_counts_dates_timeline_and_related(client) -> None:
 
 
 def test_related_entities_are_ranked_by_lift(client, samples_search) -> None:
-    from search.summaries import profile_entity
+    from search.backends.whoosh.summaries import profile_entity
 
     first, _ = two_countries(client)
     profile = profile_entity(samples_search, "country", first)
@@ -238,7 +238,7 @@ def test_csv_export_neutralises_spreadsheet_formulas(tmp_path: Path) -> None:
     (tmp_path / "f.jsonl").write_text(
         "".join(json.dumps(r) + "\n" for r in records), encoding="utf-8"
     )
-    index_paths([tmp_path / "f.jsonl"], tmp_path / "index")
+    index_into([tmp_path / "f.jsonl"], tmp_path / "index")
     app = create_app({"INDEX_DIR": str(tmp_path / "index"), "TESTING": True})
     rows = list(
         csv.reader(io.StringIO(app.test_client().get("/export.csv").get_data(as_text=True)))
@@ -246,7 +246,7 @@ def test_csv_export_neutralises_spreadsheet_formulas(tmp_path: Path) -> None:
     for row in rows[1:]:
         assert all(not cell or cell[0] not in "=+-@" for cell in row), row
     assert {row[1] for row in rows[1:]} == {"'" + r["title"] for r in records}
-    app.extensions["search_index"].close()
+    app.extensions["backend"].close()
 
 
 def test_atom_feed_is_newest_first_and_well_formed(client) -> None:

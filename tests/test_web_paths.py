@@ -16,9 +16,9 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from search.indexer import index_paths
 from search.web import create_app
 from tests.conftest import STORY_WORD
+from tests.indexing import index_into
 
 REUTERS_RECORD = """<REUTERS NEWID="77">
 <DATE>26-FEB-1987 15:01:01.79</DATE>
@@ -164,7 +164,7 @@ def test_the_article_page_shows_no_server_path_nor_the_datelines_dash(
     source.parent.mkdir(parents=True)
     source.write_text(REUTERS_RECORD, encoding="utf-8")
     index_dir = tmp_path / "index"
-    index_paths([(tmp_path / indexed).resolve()], index_dir, workers=1)
+    index_into([(tmp_path / indexed).resolve()], index_dir, workers=1)
     app = create_app({"INDEX_DIR": str(index_dir), "TESTING": True})
     try:
         client = app.test_client()
@@ -176,7 +176,7 @@ def test_the_article_page_shows_no_server_path_nor_the_datelines_dash(
         # The dateline is its place: the record's date is shown once, the wire's dash never.
         assert re.search(r"· LONDON\s*(·|</p>)", page) and "Feb 26 -" not in page
     finally:
-        app.extensions["search_index"].close()
+        app.extensions["backend"].close()
 
 
 def facet_rows(page: str, section_id: str) -> list[tuple[str, int]]:

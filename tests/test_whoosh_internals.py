@@ -9,11 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from search.backends.whoosh.whoosh_internals import (
+    PINNED_WHOOSH,
+    REQUIRED,
+    check_internals,
+    installed_whoosh,
+)
 from search.errors import EngineMismatch
-from search.whoosh_internals import PINNED_WHOOSH, REQUIRED, check_internals, installed_whoosh
 
 PROJECT = Path(__file__).resolve().parents[1]
-INTERNALS = PROJECT / "search" / "whoosh_internals.py"
+INTERNALS = PROJECT / "search" / "backends" / "whoosh" / "whoosh_internals.py"
 # Documented names that only look private: the standard library's and Flask's url_for's.
 ALLOWED_ELSEWHERE = {"os._exit", "?._external"}
 

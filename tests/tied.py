@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from search.indexer import index_paths
+from tests.indexing import index_into
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SAMPLE_ARTICLES = 55
@@ -40,6 +40,6 @@ def write_tied_articles(folder: Path) -> int:
 def build_tied_index(root: Path) -> Path:
     """samples/ and the tied articles, indexed under `root`; the index directory."""
     written = write_tied_articles(root / "ties")
-    report = index_paths([SAMPLES, root / "ties"], root / "index", workers=1)
+    report = index_into([SAMPLES, root / "ties"], root / "index", workers=1)
     assert report.failed == 0 and report.added == written + SAMPLE_ARTICLES, report.failures
     return root / "index"

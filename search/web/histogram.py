@@ -14,8 +14,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from search.facets import UNDATED
 from search.models import FacetValue, SearchPage
+from search.months import UNDATED
 from search.web.arguments import link
 
 CHART_WIDTH = 288  # the sidebar's width in pixels: twelve months of MIN_SLOT

@@ -4,8 +4,8 @@ waitress runs requests on Python threads, so one process does about one core's w
 Python work however many threads it has. `workers` > 1 forks that many processes after
 the app is built, each a waitress server with its own threads, all accepting on one
 listening socket: the kernel hands each new connection to one of them. Each worker opens
-its own searchers and keeps its own caches; the parent only restarts a worker that dies
-and stops them all on SIGTERM or Ctrl+C.
+its own backend (`in_worker`: files, searchers, connections) and keeps its own caches;
+the parent only restarts a worker that dies and stops them all on SIGTERM or Ctrl+C.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import waitress
@@ -65,14 +66,25 @@ def waitress_options(threads: int) -> dict[str, Any]:
     return options
 
 
-def serve_app(app: Any, host: str, port: int, threads: int, workers: int = 1) -> None:
-    """Serve `app` on host:port until stopped, in `workers` processes of `threads` threads."""
+InWorker = Callable[[], None]
+
+
+def serve_app(
+    app: Any,
+    host: str,
+    port: int,
+    threads: int,
+    workers: int = 1,
+    in_worker: InWorker | None = None,
+) -> None:
+    """Serve `app` on host:port until stopped, in `workers` processes of `threads` threads;
+    `in_worker` runs first in each worker process (to open the app's backend there)."""
     if workers <= 1:
         waitress.serve(app, host=host, port=port, **waitress_options(threads))
         return
     listener = listening_socket(host, port)
     try:
-        supervise(app, listener, threads, workers)
+        supervise(app, listener, threads, workers, in_worker)
     finally:
         listener.close()
 
@@ -89,7 +101,13 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return listener
 
 
-def supervise(app: Any, listener: socket.socket, threads: int, workers: int) -> None:
+def supervise(
+    app: Any,
+    listener: socket.socket,
+    threads: int,
+    workers: int,
+    in_worker: InWorker | None = None,
+) -> None:
     """Fork the workers, restart any that dies, stop them all when told to stop."""
     running: set[int] = set()
     stopping = False
@@ -104,7 +122,7 @@ def supervise(app: Any, listener: socket.socket, threads: int, workers: int) -> 
     try:
         for _ in range(workers):
             if not stopping:  # Ctrl+C while starting: start no more
-                running.add(start_worker(app, listener, threads))
+                running.add(start_worker(app, listener, threads, in_worker))
         while running:
             try:
                 pid, status = os.wait()
@@ -114,13 +132,15 @@ def supervise(app: Any, listener: socket.socket, threads: int, workers: int) -> 
             if not stopping:
                 print(f"{IDENT}: worker {pid} ended ({status}); starting another", file=sys.stderr)
                 time.sleep(RESTART_PAUSE_SECONDS)
-                running.add(start_worker(app, listener, threads))
+                running.add(start_worker(app, listener, threads, in_worker))
     finally:
         for name, handler in previous.items():
             signal.signal(name, handler)
 
 
-def start_worker(app: Any, listener: socket.socket, threads: int) -> int:
+def start_worker(
+    app: Any, listener: socket.socket, threads: int, in_worker: InWorker | None = None
+) -> int:
     """Fork one waitress server on the shared socket; its pid."""
     pid = os.fork()
     if pid:
@@ -129,6 +149,8 @@ def start_worker(app: Any, listener: socket.socket, threads: int) -> int:
     try:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        if in_worker is not None:
+            in_worker()
         waitress.serve(app, sockets=[listener], **waitress_options(threads))
         status = 0
     except KeyboardInterrupt:

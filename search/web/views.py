@@ -6,13 +6,10 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
+from search.backend import SearchBackend
 from search.errors import BadRequest, NotFound
-from search.live_index import SearchIndex, get_article
 from search.models import SearchPage, SearchRequest
-from search.query import counts_without_own_filter, export_hits, run_search
 from search.render import article_to_json, page_to_json
-from search.suggestions import suggest_query
-from search.summaries import latest_date_label, profile_entity
 from search.web.arguments import endpoint_url, link, query_string, request_from_args
 from search.web.articles import article_context
 from search.web.context import FILTER_LABELS, search_context, suggestion_link
@@ -26,10 +23,10 @@ ALL_VALUES = 10**9
 DATE_PARAMETERS = ("since", "until")
 
 
-def search_index() -> SearchIndex:
-    """The app's shared, self-refreshing index."""
-    index: SearchIndex = current_app.extensions["search_index"]
-    return index
+def backend() -> SearchBackend:
+    """The app's search backend, shared by every request of this process."""
+    chosen: SearchBackend = current_app.extensions["backend"]
+    return chosen
 
 
 @blueprint.route("/")
@@ -41,11 +38,11 @@ def search_page() -> Any:
     except BadRequest as error:
         context = search_context(None, request.args, failed=error.parameter)
         context["error"] = error.message
-        context["date_placeholders"] = date_placeholders(None, latest_date_label(search_index()))
+        context["date_placeholders"] = date_placeholders(None, backend().latest_date_label())
         return render_template("search.html", **context), 400
     context = search_context(page, request.args, any_counts=any_mode_counts(page))
     if page.total == 0 and page.request.query.strip():
-        suggestion = suggest_query(search_index(), page.request.query)
+        suggestion = backend().suggest(page.request.query)
         context["suggestion"] = suggestion and suggestion_link(request.args, suggestion)
     return render_template("search.html", **context)
 
@@ -60,7 +57,7 @@ def search_api() -> Any:
 def export(export_format: str) -> Any:
     """Every match as CSV or JSON Lines, in the page's order, streamed."""
     search_request = checked_request(current_app.config["PER_PAGE"], page=None)
-    total, hits = export_hits(search_index(), search_request)
+    total, hits = backend().export_hits(search_request)
     return export_response(total, hits, export_format, export_filename(request.args, export_format))
 
 
@@ -68,7 +65,7 @@ def export(export_format: str) -> Any:
 def export_atom() -> Any:
     """The newest matches as an Atom feed."""
     search_request = checked_request(FEED_SIZE, sort="newest", page=None)
-    page = run_search(search_index(), search_request, facet_size=0)
+    page = backend().search(search_request, facet_size=0)
     query = page.request.query.strip()
     title = f"newsarchive: {query}" if query else "newsarchive: newest articles"
     self_path = endpoint_url("web.export_atom") + query_string(request.args)
@@ -88,7 +85,7 @@ def facet_page(kind: str) -> Any:
         names = ", ".join(FILTER_LABELS)
         raise NotFound(f"There is no facet {kind!r}; use one of {names}.")
     search_request = checked_request(1, page=None)
-    page = run_search(search_index(), search_request, facet_size=ALL_VALUES)
+    page = backend().search(search_request, facet_size=ALL_VALUES)
     limit = current_app.config.get("FACET_PAGE_LIMIT", FACET_PAGE_LIMIT)
     context = facet_page_context(kind, page, request.args, limit, any_mode_counts(page).get(kind))
     return render_template("facet.html", **context)
@@ -97,27 +94,27 @@ def facet_page(kind: str) -> Any:
 @blueprint.route("/<any(actor, country, org):kind>/<path:name>")
 def entity_page(kind: str, name: str) -> Any:
     """One actor, country or organisation: counts, timeline, company it keeps, latest news."""
-    profile = profile_entity(search_index(), kind, name)  # type: ignore[arg-type]
+    profile = backend().profile(kind, name)  # type: ignore[arg-type]
     return render_template("entity.html", **entity_context(profile))
 
 
 @blueprint.route("/article/<article_id>")
 def article_page(article_id: str) -> Any:
     """One article with its entities highlighted where they occur."""
-    article = get_article(search_index(), article_id)
+    article = backend().article(article_id)
     return render_template("article.html", **article_context(article, request.args))
 
 
 @blueprint.route("/api/article/<article_id>")
 def article_api(article_id: str) -> Any:
     """One article as JSON, with every mention's offsets."""
-    return jsonify(article_to_json(get_article(search_index(), article_id)))
+    return jsonify(article_to_json(backend().article(article_id)))
 
 
 def run_search_from_args() -> SearchPage:
     """Read the URL's parameters and run the search they describe."""
     search_request = checked_request(current_app.config["PER_PAGE"])
-    return run_search(search_index(), search_request, current_app.config["FACET_SIZE"])
+    return backend().search(search_request, current_app.config["FACET_SIZE"])
 
 
 def any_mode_counts(page: SearchPage) -> dict[str, dict[str, int]]:
@@ -125,7 +122,7 @@ def any_mode_counts(page: SearchPage) -> dict[str, dict[str, int]]:
     # Any facet the sidebar lists: one without an "any" switch is never in "any" mode.
     request = page.request
     return {
-        kind: counts_without_own_filter(search_index(), request, kind)
+        kind: backend().counts_without_own_filter(request, kind)
         for kind in FILTER_LABELS
         if request.included(kind) and request.operator(kind) == "or"  # type: ignore[arg-type]
     }
@@ -139,5 +136,5 @@ def checked_request(per_page: int, **overrides: Any) -> SearchRequest:
     except BadRequest as error:
         if error.parameter not in DATE_PARAMETERS:
             raise
-        example = as_moment(latest_date_label(search_index()))
+        example = as_moment(backend().latest_date_label())
         return request_from_args(request.args, per_page, date_example=example, **overrides)

@@ -11,8 +11,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from search.indexer import index_paths
 from tests.browser.server import browser, serve
+from tests.indexing import index_into
 
 PROJECT = Path(__file__).resolve().parents[2]
 OUTPUT = PROJECT / "docs" / "screenshots"
@@ -33,7 +33,7 @@ def main() -> int:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as temporary:
         index_dir = Path(temporary) / "index"
-        index_paths([PROJECT / "samples", *([SEED] if SEED.exists() else [])], index_dir)
+        index_into([PROJECT / "samples", *([SEED] if SEED.exists() else [])], index_dir)
         with serve(index_dir) as base_url, browser() as chromium:
             for name, (path, viewport) in SHOTS.items():
                 tab = chromium.new_page(viewport=viewport)  # type: ignore[attr-defined]

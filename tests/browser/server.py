@@ -41,7 +41,7 @@ def serve(index_dir: Path, settings: dict[str, Any] | None = None) -> Iterator[s
     finally:
         server.shutdown()
         thread.join(timeout=10)
-        app.extensions["search_index"].close()
+        app.extensions["backend"].close()
 
 
 @contextmanager

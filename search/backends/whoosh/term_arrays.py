@@ -9,7 +9,7 @@ of a term is a binary search and two slices of mapped files.
 
 Files are named after the segment (`<segment id>.terms_<field>_<part>.npy`), so Whoosh
 removes them with it; they hold deleted documents too (the reader drops them). Bulk
-segments get them as their postings are written (search/bulkwrite.py); segments written
+segments get them as their postings are written (bulkwrite.py); segments written
 by Whoosh's own writer (updates, merges) get them before the commit that makes them live,
 from their postings. A segment without them (indexes written before) is read through
 Whoosh as before.
@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 from whoosh.formats import Positions
 
-from search.npy_files import save_array
-from search.whoosh_internals import segment_location
+from search.backends.whoosh.npy_files import save_array
+from search.backends.whoosh.whoosh_internals import segment_location
 
 PARTS = ("text", "ends", "documents", "weights", "starts")
 
@@ -74,7 +74,7 @@ def has_table(folder: Path, segment_id: str, field: str) -> bool:
 
 class JoinedTerms:
     """Sorted terms stored joined in one byte array with where each ends, as a sequence
-    of bytes: the lexicon of term tables and position tables (search/position_files.py)."""
+    of bytes: the lexicon of term tables and position tables (position_files.py)."""
 
     def __init__(self, text: np.ndarray, ends: np.ndarray) -> None:
         self.text, self.ends = text, ends

@@ -8,7 +8,7 @@ write them (per-document writer, terms table, posting blocks, TOC) and replaces 
 per-token and per-posting loops:
 
 - text, identifiers and keywords are analysed and their postings gathered in memory by
-  search/postings.py, exactly as Whoosh's analyzers would (tests compare them);
+  postings.py, exactly as Whoosh's analyzers would (tests compare them);
 - postings are written term by term in whole blocks, so nothing is sorted or looked up
   per posting;
 - a new generation's articles are split into contiguous shares written side by side by
@@ -20,10 +20,8 @@ articles for a live index, beside Whoosh's own writer, which replaces changed on
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
-import signal
 import traceback
 from array import array
 from collections.abc import Callable, Sequence
@@ -32,19 +30,26 @@ from typing import Any, TypeVar
 
 from whoosh.writing import SegmentWriter
 
-from search.position_files import save_table as save_positions
-from search.position_files import table_arrays
-from search.postings import FastText, FieldPostings, TextPostings, add_postings, simple_index
-from search.schema import FACET_FIELDS
-from search.segment_arrays import column_of_terms, save_column
-from search.term_arrays import positional_fields, save_table, table_of_terms
-from search.version_arrays import before_commit
-from search.whoosh_internals import (
+from search.backends.whoosh.position_files import save_table as save_positions
+from search.backends.whoosh.position_files import table_arrays
+from search.backends.whoosh.postings import (
+    FastText,
+    FieldPostings,
+    TextPostings,
+    add_postings,
+    simple_index,
+)
+from search.backends.whoosh.schema import FACET_FIELDS
+from search.backends.whoosh.segment_arrays import column_of_terms, save_column
+from search.backends.whoosh.term_arrays import positional_fields, save_table, table_of_terms
+from search.backends.whoosh.version_arrays import before_commit
+from search.backends.whoosh.whoosh_internals import (
     UnlockedSegmentWriter,
     commit_with,
     storage_folder,
     write_term_blocks,
 )
+from search.children import die_with_parent
 
 Item = TypeVar("Item")
 BYTES_PER_POSTING = 40  # memory per posting held, measured with tracemalloc on Reuters: 37
@@ -296,14 +301,3 @@ def _child(
         sender.send(("failed", f"{type(error).__name__}: {error}{where}"))
     finally:
         sender.close()
-
-
-def die_with_parent(parent: int) -> None:
-    """Ask Linux to kill this process when its parent dies, so no writer outlives a kill."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the parent died before the request was made
-        os._exit(1)

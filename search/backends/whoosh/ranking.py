@@ -1,6 +1,6 @@
 """Which documents a request matches, and in what order: filters over matches, scores, sorts.
 
-The query's matches and BM25 scores come from search/matching.py; here the selected and
+The query's matches and BM25 scores come from matching.py; here the selected and
 excluded facet values and the date range narrow them, and the request's sort orders them.
 """
 
@@ -12,10 +12,10 @@ from typing import Any
 import numpy as np
 from whoosh import query as whoosh_query
 
-from search.facets import ArchiveArrays
-from search.matching import Matches, PostingsReader, evaluate
+from search.backends.whoosh.facets import ArchiveArrays
+from search.backends.whoosh.matching import Matches, PostingsReader, evaluate
+from search.backends.whoosh.schema import FACET_FIELDS
 from search.models import FILTER_KINDS, SearchRequest
-from search.schema import FACET_FIELDS
 
 
 def score_documents(

@@ -12,13 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from search.matching import PostingsReader, alive_documents, read_lengths
-from search.models import FacetValue, SearchRequest
-from search.schema import FACET_FIELDS, TEXT_FIELDS
-from search.segment_arrays import SegmentColumn, load_column, read_column
-from search.whoosh_internals import numeric_array, segment_location
+from search.backends.whoosh.matching import PostingsReader, alive_documents, read_lengths
+from search.backends.whoosh.schema import FACET_FIELDS, TEXT_FIELDS
+from search.backends.whoosh.segment_arrays import SegmentColumn, load_column, read_column
+from search.backends.whoosh.whoosh_internals import numeric_array, segment_location
+from search.models import FacetValue
+from search.months import SECONDS_PER_DAY, rank_dates
 
-UNDATED = "undated"
 SPARSE_FACTOR = 3  # below a third of the postings' documents, count per matched document
 
 
@@ -195,32 +195,6 @@ def count_facets(
         else:
             facets[name] = column.top(matched, facet_size)
     return facets
-
-
-def rank_dates(counts: dict[str, int]) -> list[FacetValue]:
-    """Months (or years, for year-only dates) in time order, undated last."""
-    dated = sorted(value for value in counts if value != UNDATED)
-    values = [FacetValue(value, counts[value]) for value in dated]
-    if UNDATED in counts:
-        values.append(FacetValue(UNDATED, counts[UNDATED]))
-    return values
-
-
-SECONDS_PER_DAY = 86_400
-
-
-def spans_one_month(request: SearchRequest) -> bool:
-    """True when since and until lie within one calendar month: the histogram shows days."""
-    since, until = request.since, request.until
-    if since is None or until is None:
-        return False
-    return (since.year, since.month) == (until.year, until.month)
-
-
-def dated_in_one_month(months: list[FacetValue]) -> bool:
-    """True when every dated match falls in one month: the histogram then shows its days."""
-    dated = [value.value for value in months if value.value != UNDATED]
-    return len(dated) == 1 and len(dated[0]) == 7  # YYYY-MM, not a year-only date
 
 
 def count_days(searcher: Any, arrays: ArchiveArrays, matched: np.ndarray) -> list[FacetValue]:

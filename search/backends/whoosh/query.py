@@ -11,13 +11,14 @@ from typing import Any
 import numpy as np
 from whoosh import query as whoosh_query
 
-from search.facets import count_days, count_facets, dated_in_one_month, spans_one_month
-from search.live_index import IndexView, SearchIndex
-from search.matching import Matches
+from search.backends.whoosh.facets import count_days, count_facets
+from search.backends.whoosh.live_index import IndexView, SearchIndex
+from search.backends.whoosh.matching import Matches
+from search.backends.whoosh.parser import check_expansions, parse_query
+from search.backends.whoosh.ranking import ordered_documents, score_documents
+from search.backends.whoosh.schema import ALL_TEXT_FIELDS, searched_fields, text_fields
 from search.models import Hit, SearchPage, SearchRequest
-from search.params import check_expansions, parse_query
-from search.ranking import ordered_documents, score_documents
-from search.schema import ALL_TEXT_FIELDS, searched_fields, text_fields
+from search.months import dated_in_one_month, spans_one_month
 from search.snippets import make_snippet
 
 SNIPPET_CHARS = 240

@@ -12,7 +12,7 @@ bulk writer also saves each text field's occurrences as arrays beside the segmen
   term's in document then position order.
 
 A term's occurrences are then one binary search and one slice of a mapped file. Like the
-facet columns (search/segment_arrays.py), the files are named after their segment, so
+facet columns (segment_arrays.py), the files are named after their segment, so
 Whoosh removes them with it; they hold deleted documents too (readers drop those). A
 segment without them (written by Whoosh's own writer, or before these files existed) is
 read from its posting blocks, as before: a block at a time where positions are stored as
@@ -27,10 +27,10 @@ from typing import Any
 
 import numpy as np
 
-from search.npy_files import save_array
-from search.postings import POSITION_TYPE, ArrayPositions
-from search.term_arrays import JoinedTerms
-from search.whoosh_internals import (
+from search.backends.whoosh.npy_files import save_array
+from search.backends.whoosh.postings import POSITION_TYPE, ArrayPositions
+from search.backends.whoosh.term_arrays import JoinedTerms
+from search.backends.whoosh.whoosh_internals import (
     block_values,
     field_terms,
     open_segment,

@@ -9,8 +9,8 @@ from whoosh.analysis import LanguageAnalyzer, StemmingAnalyzer
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
+from search.backends.whoosh.postings import ArrayPositions
 from search.models import Article, Entities, Locator, Mention, ParsedDate
-from search.postings import ArrayPositions
 
 # Facet name -> index field. Every facet is counted, filtered and shown the same way.
 FACET_FIELDS = {

@@ -21,8 +21,8 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from search.backends.whoosh.live_index import SearchIndex
 from search.bounded import BoundedCache
-from search.live_index import SearchIndex
 from search.typos import typo_cost
 
 MIN_RESPELL_LENGTH = 4

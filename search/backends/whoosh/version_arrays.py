@@ -1,12 +1,12 @@
 """Per-document arrays of a whole index version, written at commit time and mapped at open.
 
 A version's first answer needs its dates, the lengths of its text fields and every facet
-column over all its segments (search/facets.py `read_arrays`). Merging them from the
+column over all its segments (facets.py `read_arrays`). Merging them from the
 segments costs about a second on 220,000 articles, so every commit writes them, just
 before the TOC that makes the version live, as `.npy` files named after the TOC's
 generation (`_MAIN_<generation>.arrays_<name>.npy`), and opening the version maps them
 (`np.load(mmap_mode="r")`). They hold deleted documents too: deletions are applied when
-the version is opened, as for the segments' own files (search/segment_arrays.py).
+the version is opened, as for the segments' own files (segment_arrays.py).
 
 The segments the files were written for are listed in them and checked at open; a
 version without files (an index written before them, or committed by Whoosh's own
@@ -24,11 +24,17 @@ from typing import Any
 import numpy as np
 from whoosh.reading import MultiReader
 
-from search.facets import ArchiveArrays, alive_documents, arrays_from, build_arrays, read_arrays
-from search.npy_files import save_array
-from search.position_files import write_missing_tables
-from search.segment_arrays import write_missing
-from search.whoosh_internals import open_segment, segment_location, storage_folder
+from search.backends.whoosh.facets import (
+    ArchiveArrays,
+    alive_documents,
+    arrays_from,
+    build_arrays,
+    read_arrays,
+)
+from search.backends.whoosh.npy_files import save_array
+from search.backends.whoosh.position_files import write_missing_tables
+from search.backends.whoosh.segment_arrays import write_missing
+from search.backends.whoosh.whoosh_internals import open_segment, segment_location, storage_folder
 
 INDEX_NAME = "MAIN"  # Whoosh's default index name, which ours use
 SEGMENTS = "segments"  # the ids of the segments the arrays were written for, in order

@@ -15,15 +15,15 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
+from search.backends.whoosh.facets import ArchiveArrays
+from search.backends.whoosh.matching import PostingsCache, PostingsReader
+from search.backends.whoosh.schema import document_to_article
+from search.backends.whoosh.version_arrays import version_arrays
 from search.bounded import BoundedCache
 from search.errors import IndexMissing, NotFound
-from search.facets import ArchiveArrays
 from search.layout import current_generation
-from search.matching import PostingsCache, PostingsReader
 from search.models import Article
-from search.schema import document_to_article
 from search.snippets import WordStems
-from search.version_arrays import version_arrays
 
 STORED_DOCUMENTS = 2048  # documents' hit fields kept per index version: ~3 kB each on Reuters
 

@@ -5,10 +5,10 @@ articles costs seconds. Here each term's postings are read block by block into a
 (remembered per index version and shared by every thread, within a memory budget),
 boolean operators become array operations, and BM25 (Whoosh's formula and constants) is
 computed for all matches at once. Phrases (exact or with a slop) intersect their
-words' positions as arrays (search/position_files.py reads them); other
+words' positions as arrays (position_files.py reads them); other
 position-dependent queries are narrowed by their terms first and then checked by
 Whoosh on those candidates only. The block reading goes through
-search/whoosh_internals.py, the one module that uses private names of Whoosh.
+whoosh_internals.py, the one module that uses private names of Whoosh.
 """
 
 from __future__ import annotations
@@ -22,11 +22,10 @@ import numpy as np
 from whoosh import query as whoosh_query
 from whoosh.util.numeric import byte_to_length
 
-from search.bounded import BoundedCache
-from search.position_files import PositionTables, read_positions
-from search.postings import ArrayPositions
-from search.term_arrays import TermTable, load_table
-from search.whoosh_internals import (
+from search.backends.whoosh.position_files import PositionTables, read_positions
+from search.backends.whoosh.postings import ArrayPositions
+from search.backends.whoosh.term_arrays import TermTable, load_table
+from search.backends.whoosh.whoosh_internals import (
     expanded_texts,
     field_terms,
     length_codes,
@@ -36,6 +35,7 @@ from search.whoosh_internals import (
     segment_location,
     without_deletions,
 )
+from search.bounded import BoundedCache
 
 BM25_B = 0.75  # Whoosh's defaults, so rankings agree with its own
 BM25_K1 = 1.2

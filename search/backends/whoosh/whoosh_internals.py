@@ -1,7 +1,7 @@
 """Every private name of Whoosh the project relies on, in one module, checked at import.
 
-The fast paths read and write Whoosh's own files: search/matching.py reads posting lists
-a block at a time into arrays, search/bulkwrite.py hands whole blocks to Whoosh's block
+The fast paths read and write Whoosh's own files: matching.py reads posting lists
+a block at a time into arrays, bulkwrite.py hands whole blocks to Whoosh's block
 writer and commits segments it wrote beside Whoosh's writer. Both need names Whoosh does
 not promise to keep. They are used here only, behind functions that say what they do,
 and all of them are looked up when this module is imported: an upgrade of the pinned

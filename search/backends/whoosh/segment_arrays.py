@@ -9,7 +9,7 @@ them as `.npy` files when it is written, and opening a version maps them
 when a merge or a rebuild drops it. They hold every document of the segment, deleted or
 not: deletions are applied when a version is opened.
 
-Every facet field of the schema (search/schema.py FACET_FIELDS) gets its files, so a new
+Every facet field of the schema (schema.py FACET_FIELDS) gets its files, so a new
 facet field needs nothing here. Segments without them (indexes written before, or a
 segment whose files were lost) are read from their postings instead, as before.
 """
@@ -22,11 +22,16 @@ from typing import Any
 
 import numpy as np
 
-from search.matching import field_postings, read_leaf
-from search.npy_files import save_array
-from search.schema import FACET_FIELDS
-from search.term_arrays import has_table, positional_fields, save_table, table_of_terms
-from search.whoosh_internals import field_terms, open_segment
+from search.backends.whoosh.matching import field_postings, read_leaf
+from search.backends.whoosh.npy_files import save_array
+from search.backends.whoosh.schema import FACET_FIELDS
+from search.backends.whoosh.term_arrays import (
+    has_table,
+    positional_fields,
+    save_table,
+    table_of_terms,
+)
+from search.backends.whoosh.whoosh_internals import field_terms, open_segment
 
 PARTS = ("values", "documents", "ids")
 BODY = "body"  # every segment's text: its table tells the segment has its tables

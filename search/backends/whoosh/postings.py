@@ -42,7 +42,7 @@ class ArrayPositions(Positions):
 
     A value is the count (as Positions has it, so Whoosh reads frequencies the same way)
     followed by the absolute positions, so a whole posting block's values decode with one
-    join and one numpy view (search/matching.py) instead of one unpickling per posting.
+    join and one numpy view (matching.py) instead of one unpickling per posting.
     """
 
     def encode(self, poslist: Iterable[int]) -> bytes:

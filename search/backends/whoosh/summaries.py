@@ -1,17 +1,17 @@
-"""What the archive says about one entity, and about itself: profiles and stats."""
+"""What the archive says about one entity: its profile, with the values seen with it."""
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import Any
 
 import numpy as np
 
+from search.backends.whoosh.facets import ArchiveArrays, FacetColumn
+from search.backends.whoosh.live_index import SearchIndex
+from search.backends.whoosh.query import run_search
 from search.errors import NotFound
-from search.facets import ArchiveArrays, FacetColumn
-from search.live_index import SearchIndex
-from search.models import ENTITY_KINDS, EntityKind, EntityProfile, RelatedValue, SearchRequest
-from search.query import run_search
+from search.models import ENTITY_KINDS, EntityKind, EntityProfile, RelatedValue
+from search.stats import entity_request
 
 LATEST_SIZE = 10
 MIN_TOGETHER = 3
@@ -36,40 +36,6 @@ def profile_entity(index: SearchIndex, kind: EntityKind, name: str) -> EntityPro
         related=related_values(arrays, kind, name, mask),
         latest=newest.hits,
     )
-
-
-def collect_stats(index: SearchIndex, top: int = 10) -> dict[str, Any]:
-    """What the archive holds: article count, date range, undated count, top entities,
-    sources and languages."""
-    page = run_search(index, SearchRequest(per_page=1, sort="oldest"), facet_size=top)
-    newest = run_search(index, SearchRequest(per_page=1, sort="newest"), facet_size=0)
-    undated = sum(v.count for v in page.facets["date"] if v.value == "undated")
-    dated = page.total - undated
-    return {
-        "articles": page.total,
-        "first_date": page.hits[0].date if dated else None,
-        "last_date": newest.hits[0].date if dated else None,
-        "undated": undated,
-        "actors": [vars(v) for v in page.facets["actor"]],
-        "countries": [vars(v) for v in page.facets["country"]],
-        "orgs": [vars(v) for v in page.facets["org"]],
-        "sources": [vars(v) for v in page.facets["source"]],
-        "languages": [vars(v) for v in page.facets["language"]],
-        "months": len([v for v in page.facets["date"] if v.value != "undated"]),
-    }
-
-
-def latest_date_label(index: SearchIndex) -> str | None:
-    """The newest article's date (2022, 2022-11 or 2022-11-09); None in an undated archive."""
-    newest = run_search(index, SearchRequest(per_page=1, sort="newest"), facet_size=0)
-    return newest.hits[0].date if newest.hits else None
-
-
-def entity_request(kind: EntityKind, name: str, sort: str, per_page: int) -> SearchRequest:
-    """A request for every article carrying one entity value."""
-    request = SearchRequest(sort=sort, per_page=per_page)  # type: ignore[arg-type]
-    request.included(kind).append(name)
-    return request
 
 
 def documents_with(column: FacetColumn, value: str, size: int) -> np.ndarray | None:
