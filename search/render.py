@@ -35,7 +35,9 @@ TAG = re.compile(r"<[^>]*>")
 
 
 def page_to_json(page: SearchPage) -> dict[str, Any]:
-    """The /api/search body: query, total, page, per_page, hits and facets, a fixed contract."""
+    """The /api/search body: query, total, page, per_page, hits and facets, a fixed contract;
+    `partial` and `missing_shards` say whether some shards of the archive did not answer
+    (the total and counts then cover the others only)."""
     return {
         "query": page.request.query,
         "total": page.total,
@@ -46,6 +48,8 @@ def page_to_json(page: SearchPage) -> dict[str, Any]:
             name: [{"value": v.value, "count": v.count} for v in values]
             for name, values in page.facets.items()
         },
+        "partial": page.partial,
+        "missing_shards": list(page.missing_shards),
     }
 
 

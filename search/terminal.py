@@ -106,6 +106,17 @@ def print_page(page: SearchPage) -> None:
         click.echo(f"{name:>8}: {top or '-'}")
     if page.archive_total == 0:
         click.echo(EMPTY_ARCHIVE, err=True)
+    if page.partial:
+        click.echo(partial_note(page), err=True)
+
+
+def partial_note(page: SearchPage) -> str:
+    """One line saying which shards did not answer, so counts are not taken as whole."""
+    shards = printable(", ".join(page.missing_shards))
+    return (
+        f"note: partial answer: shard{'s' if len(page.missing_shards) > 1 else ''} {shards} "
+        "did not answer; the total and counts leave out their articles"
+    )
 
 
 def terminal_snippet(snippet: str) -> str:

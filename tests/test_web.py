@@ -24,7 +24,11 @@ def test_home_lists_the_archive_newest_first_with_facets(client) -> None:
 
 def test_api_search_has_the_contract_shape(client) -> None:
     data = client.get("/api/search", query_string={"q": STORY_WORD}).get_json()
-    assert set(data) == {"query", "total", "page", "per_page", "hits", "facets"}
+    assert set(data) == {
+        *("query", "total", "page", "per_page", "hits", "facets"),
+        *("partial", "missing_shards"),
+    }
+    assert data["partial"] is False and data["missing_shards"] == []
     assert data["query"] == STORY_WORD and data["total"] == 1 and data["page"] == 1
     hit = data["hits"][0]
     assert set(hit) == {
