@@ -15,12 +15,14 @@ from flask import render_template, request
 from search.backend import open_backend
 from search.cli import cli
 from search.errors import SettingError
+from search.layout import writer_lock
 from search.models import SearchRequest
 from search.render import page_to_json
 from search.terminal import print_page
 from search.web import create_app, open_worker_backend
 from search.web.context import search_context
 from tests.conftest import SAMPLE_STORY, STORY_WORD
+from tests.indexing import index_into
 
 COMMANDS = ("index", "search", "export", "serve", "stats")
 SHARDS = ["shard-2", "<b>shard-3</b>"]  # a name with markup: shown escaped
@@ -169,3 +171,28 @@ def test_a_partial_page_is_a_note_on_stderr_in_the_terminal(partial_page, capsys
     ]
     print_page(replace(partial_page, missing_shards=[]))
     assert "partial" not in capsys.readouterr().err
+
+
+def test_a_whoosh_writer_commits_all_or_nothing(tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    index_into([SAMPLE_STORY], index_dir, workers=1)
+    backend = open_backend(f"whoosh:{index_dir}", index_dir)
+    try:
+        with writer_lock(index_dir):
+            rebuild = backend.writer(rebuild=True)
+            assert rebuild.live_dir and rebuild.target_dir != rebuild.live_dir
+            rebuild.abort()  # a half-written generation is removed
+            assert not rebuild.target_dir.exists()
+            in_place = backend.writer(rebuild=False)
+            assert in_place.target_dir == in_place.live_dir
+            known = list(in_place.known_hashes())
+            assert len(known) == 1
+            in_place.delete(known)
+            in_place.abort()
+            assert backend.search(SearchRequest()).total == 1
+            deleting = backend.writer(rebuild=False)
+            deleting.delete(known)
+            deleting.commit()
+        assert backend.search(SearchRequest()).total == 0
+    finally:
+        backend.close()
