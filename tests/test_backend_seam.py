@@ -23,6 +23,7 @@ from search.web import create_app, open_worker_backend
 from search.web.context import search_context
 from tests.conftest import SAMPLE_STORY, STORY_WORD
 from tests.indexing import index_into
+from tests.processes import running_server
 
 COMMANDS = ("index", "search", "export", "serve", "stats")
 SHARDS = ["shard-2", "<b>shard-3</b>"]  # a name with markup: shown escaped
@@ -196,3 +197,12 @@ def test_a_whoosh_writer_commits_all_or_nothing(tmp_path: Path) -> None:
         assert backend.search(SearchRequest()).total == 0
     finally:
         backend.close()
+
+
+def test_serve_workers_answer_from_the_backend_url(samples_index: Path, tmp_path: Path) -> None:
+    url = f"whoosh:{samples_index}"
+    with running_server(tmp_path / "unused", "--workers", "2", "--backend", url) as server:
+        for _ in range(4):  # connections spread over both workers
+            status, page = server.get_json(f"/api/search?q={STORY_WORD}")
+            assert status == 200 and page["total"] == 1 and page["partial"] is False
+    assert not (tmp_path / "unused").exists()
