@@ -232,7 +232,7 @@ def canonical_person(name: str, full_names: set[str]) -> str:
         return exact[0]
     if exact or len(name) < 6:
         return name
-    surnames = {full: full.split()[-1] for full in full_names}
+    surnames = {full: full.split()[-1] for full in sorted(full_names)}
     close = [f for f, s in surnames.items() if len(s) >= 6 and one_edit_apart(s, name)]
     return close[0] if len(close) == 1 else name
 
@@ -261,7 +261,7 @@ def missed_occurrences(mentions: list[Mention], full_names: set[str],
     forms: dict[tuple[str, str], str] = {}
     for mention in mentions:
         forms[(mention.kind, mention.surface)] = mention.canonical
-    for full in full_names:
+    for full in sorted(full_names):  # one order whatever the hash seed
         forms[("actor", full)] = full
         short = surname(full)
         if canonical_person(short, full_names) == full:
