@@ -74,6 +74,18 @@ searchd
 """
 
 
+def _text_settings(stopwords: Path) -> str:
+    """How titles and bodies become words: English stems, Whoosh's stop words, words of
+    two letters and more, prefixes for `coff*` (the same on shards and the snippet index)."""
+    return f"""    dict = keywords
+    morphology = stem_en
+    min_word_len = 2
+    min_prefix_len = 1
+    stopwords = {stopwords}
+    index_exact_words = 1
+"""
+
+
 def _shard_index(directory: Path, index: str, stopwords: Path) -> str:
     multis = "".join(f"    rt_attr_multi_64 = {name}\n" for name in ENTITY_ATTRS)
     return f"""
@@ -94,13 +106,7 @@ index {index}
     rt_attr_uint = month
     rt_attr_uint = day
     rt_attr_bigint = seq
-{multis}    dict = keywords
-    morphology = stem_en
-    min_word_len = 2
-    min_prefix_len = 1
-    stopwords = {stopwords}
-    index_exact_words = 1
-}}
+{multis}{_text_settings(stopwords)}}}
 """
 
 
@@ -143,6 +149,14 @@ index {name}_values
     rt_attr_string = kind
     rt_attr_string = value
 }}
+
+index {name}_snip
+{{
+    type = rt
+    path = {directory}/data/{name}_snip
+    rt_field = body
+    rt_attr_uint = unused
+{_text_settings(directory / "stopwords.txt")}}}
 """
     )
     return "".join(parts)
