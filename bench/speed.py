@@ -23,6 +23,7 @@ import numpy as np
 
 from bench.cold_compare import cold_comparison
 from bench.fts5 import Baseline, BaselineRequest, build_baseline
+from bench.manticore import manticore_figures
 from bench.replica import entities_by_id, read_articles, seed_cache, write_replica
 from search.backends.whoosh import WhooshBackend
 from search.backends.whoosh.live_index import SearchIndex
@@ -185,8 +186,10 @@ def summarise(timings: Timings) -> dict[str, float]:
     figures = {
         "p50_ms": percentile(timings.ours, 50),
         "p95_ms": percentile(timings.ours, 95),
+        "p99_ms": percentile(timings.ours, 99),
         "fts5_p50_ms": percentile(timings.fts5, 50),
         "fts5_p95_ms": percentile(timings.fts5, 95),
+        "fts5_p99_ms": percentile(timings.fts5, 99),
     }
     figures["p95_ratio_vs_fts5"] = round(figures["fts5_p95_ms"] / max(figures["p95_ms"], 0.1), 1)
     return figures
@@ -213,6 +216,32 @@ def print_table(label: str, build: dict[str, Any], timings: Timings, figures: di
     print("   ".join(f"{key} {value}" for key, value in figures.items()))
 
 
+def print_manticore(label: str, figures: dict[str, Any], timings: Timings | None) -> None:
+    """Sphinx's per-query medians and totals beside Whoosh's, then its figures."""
+    if "mc_medians_ms" not in figures:
+        print(f"\n== {label} manticore: {figures.get('manticore')}")
+        return
+    print(
+        f"\n== {label} manticore/sphinx, 2 shards: {figures['mc_docs']} articles, write "
+        f"{figures['mc_build_s']} s ({figures['mc_build_docs_per_s']} articles/s)"
+    )
+    print(f"{'sphinx ms':>9} {'whoosh ms':>9} {'total':>7} {'whoosh':>7}  query")
+    names = timings.names if timings else [""] * len(figures["mc_medians_ms"])
+    ours = timings.ours if timings else [float("nan")] * len(names)
+    totals = timings.totals if timings else [(0, 0)] * len(names)
+    rows = zip(names, figures["mc_medians_ms"], ours, figures["mc_totals"], totals, strict=True)
+    for name, sphinx, whoosh, total, (whoosh_total, _) in rows:
+        flag = "" if total == whoosh_total else "  <- differs"
+        print(f"{sphinx:9.1f} {whoosh:9.1f} {total:7d} {whoosh_total:7d}  {name}{flag}")
+    print(
+        "   ".join(
+            f"{key} {value}"
+            for key, value in figures.items()
+            if "medians" not in key and key != "mc_totals"
+        )
+    )
+
+
 def parse_arguments() -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -221,6 +250,13 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=DEFAULT_REPEATS)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--rebuild", action="store_true", help="Rebuild every index.")
+    parser.add_argument(
+        "--backend",
+        choices=("whoosh", "manticore"),
+        default="whoosh",
+        help="manticore: also write the scaled replica into two searchd shards started in "
+        "the work directory and time the same queries there, beside Whoosh and FTS5.",
+    )
     parser.add_argument(
         "--cold-only", action="store_true", help="Only the cold figures of the scaled index."
     )
@@ -249,6 +285,7 @@ def main() -> None:
         args.rebuild,
     )
     summary: dict[str, Any] = {}
+    timings = None
     for label, index_dir in (("1x", original), (f"{args.scale}x", scaled)):
         if args.cold_only:
             break
@@ -256,6 +293,16 @@ def main() -> None:
         timings = time_queries(index_dir, database, args.repeats)
         summary = summarise(timings)
         print_table(label, builds[index_dir], timings, summary)
+    if args.backend == "manticore":
+        sphinx = manticore_figures(
+            scaled / f"reuters-x{args.scale}.jsonl",
+            scaled,
+            args.work_dir,
+            load_queries(),
+            args.repeats,
+        )
+        print_manticore(f"{args.scale}x", sphinx, timings)
+        summary.update(sphinx)
     result = {key: builds[scaled][key] for key in ("docs", "build_s", "build_docs_per_s")}
     result["index_mb"] = builds[scaled]["index_mb"]
     result.update(summary)

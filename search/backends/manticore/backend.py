@@ -9,10 +9,11 @@ snippets are one CALL SNIPPETS more. Each thread keeps its own connections.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from html import escape
@@ -138,17 +139,13 @@ class Connections:
         pool = self.local.__dict__.get("pool", {})
         connection = pool.pop((host, port), None)
         if connection is not None:
-            try:
+            with contextlib.suppress(Exception):
                 connection.close()
-            except Exception:
-                pass
 
     def close(self) -> None:
         for connection in self.local.__dict__.get("pool", {}).values():
-            try:
+            with contextlib.suppress(Exception):
                 connection.close()
-            except Exception:
-                pass
         self.local.__dict__["pool"] = {}
 
 
@@ -241,9 +238,7 @@ class ManticoreBackend:
             for agent, _ in rows:
                 host, api_port, index = str(agent).rsplit(":", 2)
                 number = int(index.rsplit("_s", 1)[1].split("_")[0])
-                shards.append(
-                    ShardInfo(number, host, int(api_port) - 1, int(api_port), index[:-2])
-                )
+                shards.append(ShardInfo(number, host, int(api_port) - 1, int(api_port), index[:-2]))
             self._shards = sorted(shards, key=lambda shard: shard.number)
         return self._shards
 
@@ -311,9 +306,11 @@ class ManticoreBackend:
             return SearchPage(request, 0, [], empty_facets(), 0)
         start = (request.page - 1) * request.per_page
         limit = max(facet_size + FACET_SLACK, 1)
-        facets = "".join(
-            f" FACET {kind} ORDER BY COUNT(*) DESC LIMIT {limit}" for kind in ENTITY_ATTRS
-        ) if facet_size > 0 else ""
+        facets = (
+            "".join(f" FACET {kind} ORDER BY COUNT(*) DESC LIMIT {limit}" for kind in ENTITY_ATTRS)
+            if facet_size > 0
+            else ""
+        )
         facets += " FACET month ORDER BY month ASC LIMIT 100000"
         one_month = spans_one_month(request)
         if one_month:
@@ -381,7 +378,8 @@ class ManticoreBackend:
         return [make_hit(row, snippet) for row, snippet in zip(rows, snippets, strict=True)]
 
     def counts_without_own_filter(self, request: SearchRequest, kind: str) -> dict[str, int]:
-        loosened = replace(request, **{kind: []})
+        emptied: dict[str, Any] = {kind: []}
+        loosened = replace(request, **emptied)
         index = self.index_name()
         if index is None:
             return {}
@@ -399,9 +397,7 @@ class ManticoreBackend:
         if index is None:
             return 0, iter(())
         where, order = self.where(request, match), self.order(request)
-        results = self.run(
-            f"SELECT id FROM {index}{where} {order} LIMIT 0,1 {RANKING}; SHOW META"
-        )
+        results = self.run(f"SELECT id FROM {index}{where} {order} LIMIT 0,1 {RANKING}; SHOW META")
         meta = results[1][1]
         missing = self.missing(meta)
         if missing:

@@ -165,13 +165,18 @@ index {name}_snip
 def shard_config(directory: Path, name: str, shard: Shard) -> str:
     """One shard server: both slots of its real-time index."""
     stopwords = directory / "stopwords.txt"
-    parts = [_searchd(directory, f"shard{shard.number}", shard.host, shard.sql_port, shard.api_port)]
+    tag = f"shard{shard.number}"
+    parts = [_searchd(directory, tag, shard.host, shard.sql_port, shard.api_port)]
     parts.extend(_shard_index(directory, shard.index(name, slot), stopwords) for slot in SLOTS)
     return "".join(parts)
 
 
 def write_configs(
-    directory: Path, *, shards: int = 2, base_port: int = 9306, name: str = "news",
+    directory: Path,
+    *,
+    shards: int = 2,
+    base_port: int = 9306,
+    name: str = "news",
     host: str = "127.0.0.1",
 ) -> list[Path]:
     """Write head.conf and shardN.conf into `directory` (with its data folder and the

@@ -184,6 +184,6 @@ def translate(text: str) -> str:
             "(this backend cannot list everything but some words)."
         )
     rendered = render(tree)
-    if not rendered.strip("()\" "):
+    if not rendered.strip('()" '):
         return ""
     return rendered
