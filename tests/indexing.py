@@ -1,4 +1,4 @@
-"""Indexing into a Whoosh index directory, as `newsarchive index --index-dir DIR` does."""
+"""Indexing into a backend, as `newsarchive index --index-dir DIR [--backend URL]` does."""
 
 from __future__ import annotations
 
@@ -11,10 +11,13 @@ from search.indexer import index_paths
 from search.models import IndexReport
 
 
-def index_into(paths: Iterable[str | Path], index_dir: Path, **options: Any) -> IndexReport:
-    """Index `paths` into the Whoosh index of `index_dir` (made if missing), through the
-    backend `whoosh:INDEX_DIR` opens; options as index_paths takes them."""
-    backend = open_backend(f"whoosh:{index_dir}", Path(index_dir))
+def index_into(
+    paths: Iterable[str | Path], index_dir: Path, url: str | None = None, **options: Any
+) -> IndexReport:
+    """Index `paths` through the backend `url` names (default `whoosh:INDEX_DIR`, made if
+    missing), with `index_dir` as its state directory; options as index_paths takes them.
+    A Manticore cluster: `index_into(paths, state_dir, sphinx_cluster.url)`."""
+    backend = open_backend(url or f"whoosh:{index_dir}", Path(index_dir))
     try:
         return index_paths(paths, backend, **options)
     finally:

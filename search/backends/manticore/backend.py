@@ -384,7 +384,8 @@ class ManticoreBackend:
         if index is None:
             return {}
         sql = (
-            f"SELECT {kind}, COUNT(*) FROM {index}{self.where(loosened, translate(request.query))} "
+            f"SELECT GROUPBY(), COUNT(*) FROM {index}"
+            f"{self.where(loosened, translate(request.query))} "
             f"GROUP BY {kind} LIMIT 100000 OPTION max_matches=100000"
         )
         rows = self.run(sql)[0][1]
@@ -461,7 +462,7 @@ class ManticoreBackend:
         related: dict[str, list[RelatedValue]] = {}
         for other in ENTITY_KINDS:
             together_rows = self.run(
-                f"SELECT {other}, COUNT(*) c FROM {index} WHERE {kind} = {own} GROUP BY {other} "
+                f"SELECT GROUPBY(), COUNT(*) c FROM {index} WHERE {kind} = {own} GROUP BY {other} "
                 f"HAVING c >= {minimum} LIMIT 100000 OPTION max_matches=100000"
             )[0][1]
             together = {int(i): int(c) for i, c in together_rows}
@@ -472,7 +473,7 @@ class ManticoreBackend:
                 continue
             listed = ",".join(map(str, together))
             frequency_rows = self.run(
-                f"SELECT {other}, COUNT(*) FROM {index} WHERE {other} IN ({listed}) "
+                f"SELECT GROUPBY(), COUNT(*) FROM {index} WHERE {other} IN ({listed}) "
                 f"GROUP BY {other} LIMIT 100000 OPTION max_matches=100000"
             )[0][1]
             frequency = {int(i): int(c) for i, c in frequency_rows}
