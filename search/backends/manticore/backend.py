@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from hashlib import blake2b
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -59,8 +60,6 @@ LATEST_SIZE, RELATED_SIZE, MIN_TOGETHER = 10, 10, 3
 
 def value_id(kind: str, value: str) -> int:
     """A value's 63-bit id: the same on every machine, no lookup table needed to write."""
-    from hashlib import blake2b
-
     digest = blake2b(f"{kind}\0{value}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return (int.from_bytes(digest, "big") >> 1) or 1
 
