@@ -80,11 +80,16 @@ def manticore_figures(
         started = time.perf_counter()
         backend.search(requests[0], FACET_SIZE)
         first_ms = (time.perf_counter() - started) * 1000
-        medians, totals = [], []
-        for request in requests:
+        medians, totals, facets_differ = [], [], []
+        reference = open_backend(f"whoosh:{state_dir}", state_dir)
+        for number, request in enumerate(requests):
             taken, page = median_ms(partial(backend.search, request, FACET_SIZE), repeats)
             medians.append(taken)
             totals.append(page.total)
+            expected = reference.search(request, FACET_SIZE)
+            if (page.facets, page.days) != (expected.facets, expected.days):
+                facets_differ.append(number)
+        reference.close()
         started = time.perf_counter()
         rounds = 3
         for _ in range(rounds):
@@ -120,6 +125,7 @@ def manticore_figures(
             "mc_rss_mb": {tag: rss_mb(pid) for tag, pid in pids.items()},
             "mc_medians_ms": [round(m, 1) for m in medians],
             "mc_totals": totals,
+            "mc_queries_whose_facets_differ_from_whoosh": facets_differ,
         }
     finally:
         cluster.stop()
