@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,39 @@ def test_a_server_not_reachable_is_one_line_naming_the_url(tmp_path: Path) -> No
     found = CliRunner().invoke(cli, ["search", "oil", "--backend", url])
     assert found.exit_code != 0 and url in found.output
     assert "Traceback" not in found.output
+
+
+def test_text_that_sql_and_sphinx_treat_specially_round_trips(sphinx_cluster, tmp_path) -> None:  # noqa: F811
+    from datetime import UTC, datetime
+
+    from search.models import Article, Entities, Locator, ParsedDate
+
+    text = 'O\'Brien said \\\\ "quoted" -- DROP; <script>alert(1)</script> @title (a|b) ~x end'
+    article = Article(
+        id="hostile-1",
+        title="It's <b>bold</b> \\ back",
+        body=text,
+        date=ParsedDate(datetime(1987, 3, 4, tzinfo=UTC), "day"),
+        content_hash="h",
+        locator=Locator("/tmp/x'y.txt"),
+        source="O'Reilly \\ Press",
+        entities=Entities(actors=["Pat O'Brien"], countries=["Côte d'Ivoire"]),
+    )
+    other = open_backend(sphinx_cluster.url, tmp_path)
+    try:
+        writer = other.writer(rebuild=False)  # in place, beside the samples; removed below
+        writer.write([article], lambda _: None, None)
+        writer.commit()
+        assert other.article("hostile-1") == article
+        page = other.search(SearchRequest(query="brien", actor=["Pat O'Brien"]))
+        assert page.total == 1 and "<script>" not in page.hits[0].snippet
+        assert page.facets["source"][0].value == "O'Reilly \\ Press"
+        writer = other.writer(rebuild=False)
+        writer.write([replace(article, body="a NUL\0here")], lambda _: None, None)
+        writer.commit()
+        assert other.article("hostile-1").body == "a NUL\ufffdhere"
+    finally:
+        writer = other.writer(rebuild=False)
+        writer.delete(["hostile-1"])
+        writer.commit()
+        other.close()

@@ -180,9 +180,11 @@ class ManticoreBackend:
     # --- talking to servers -------------------------------------------------------------
 
     def run(
-        self, sql: str, host: str | None = None, port: int | None = None
+        self, sql: str, host: str | None = None, port: int | None = None, query: bool = True
     ) -> list[tuple[list[str], list[tuple[Any, ...]]]]:
-        """Run statements (';'-separated) on one server: every result set with its columns."""
+        """Run statements (';'-separated SELECTs) on one server: every result set with its
+        columns. A statement the server refuses is the user's query's fault (a 400) when
+        `query`, else the server's (a 503)."""
         host, port = host or self.host, port or self.port
         for attempt in (1, 2):
             connection = self.connections.get(host, port)
@@ -196,10 +198,8 @@ class ManticoreBackend:
                         if not cursor.nextset():
                             break
                     return results
-            except pymysql.ProgrammingError as error:
-                raise self._engine_error(error) from None
-            except pymysql.InternalError as error:
-                raise self._engine_error(error) from None
+            except (pymysql.ProgrammingError, pymysql.InternalError) as error:
+                raise self._engine_error(error, query) from None
             except pymysql.MySQLError as error:
                 self.connections.drop(host, port)
                 if attempt == 2:
@@ -209,9 +209,9 @@ class ManticoreBackend:
                     ) from None
         raise AssertionError("unreachable")
 
-    def _engine_error(self, error: Exception) -> Exception:
+    def _engine_error(self, error: Exception, query: bool) -> Exception:
         message = str(error.args[-1] if error.args else error).rstrip("\x00")
-        if "syntax error" in message or "query is non-computable" in message:
+        if query and ("syntax error" in message or "query is non-computable" in message):
             return BadRequest(
                 f"The query cannot be run by the search server ({message}); "
                 "check its words and operators.",
