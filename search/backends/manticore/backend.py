@@ -160,6 +160,7 @@ class ManticoreBackend:
         self._names: dict[int, str] = {}
         self._names_lock = threading.Lock()
         self._shards: list[ShardInfo] | None = None
+        self._totals: dict[tuple[str, int], int] = {}  # articles per committed version
         self.run("SHOW TABLES")  # the server not reachable: one line naming the URL, now
 
     @classmethod
@@ -300,9 +301,11 @@ class ManticoreBackend:
 
     def search(self, request: SearchRequest, facet_size: int = 30) -> SearchPage:
         match = translate(request.query)
-        index = self.index_name()
-        if index is None:
+        slot, version = self.live_slot()
+        if slot is None:
             return SearchPage(request, 0, [], empty_facets(), 0)
+        index = f"{self.name}_{slot}"
+        known_total = self._totals.get((slot, version))  # every commit makes a new version
         start = (request.page - 1) * request.per_page
         limit = max(facet_size + FACET_SLACK, 1)
         facets = (
@@ -318,16 +321,23 @@ class ManticoreBackend:
             f"SELECT id, article_id, title_text, body_text, record FROM {index}"
             f"{self.where(request, match)} {self.order(request)} "
             f"LIMIT {start},{request.per_page} {RANKING}, "
-            f"max_matches={max(1000, start + request.per_page)}{facets}; SHOW META; "
-            f"SELECT COUNT(*) FROM {index}"
+            f"max_matches={max(1000, start + request.per_page)}{facets}; SHOW META"
         )
+        if known_total is None:
+            sql += f"; SELECT COUNT(*) FROM {index}"
         results = self.run(sql)
         rows = results[0][1]
-        facet_sets = results[1:-2]
-        meta = results[-2][1]
-        archive_total = int(results[-1][1][0][0]) if results[-1][1] else 0
+        if known_total is None:
+            counted_total = results.pop()[1]
+            archive_total = int(counted_total[0][0]) if counted_total else 0
+        else:
+            archive_total = known_total
+        facet_sets = results[1:-1]
+        meta = results[-1][1]
         total = int(dict((k, v) for k, v in meta if k != "warning").get("total_found", 0))
         missing = self.missing(meta)
+        if known_total is None and not missing:
+            self._totals[(slot, version)] = archive_total
         counted: dict[str, list[FacetValue]] = {}
         if facet_size > 0:
             ids = {int(row[0]) for _, rows_ in facet_sets[:5] for row in rows_}

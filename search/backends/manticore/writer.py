@@ -276,11 +276,14 @@ class ManticoreWriter:
             self.each_shard(statements)
             self._rows = {number: [] for number in self._rows}
             self._deleted = {number: [] for number in self._deleted}
-            return
-        self.each_shard(lambda shard: f"FLUSH RTINDEX {self.index(shard)}")
+        else:
+            self.each_shard(lambda shard: f"FLUSH RTINDEX {self.index(shard)}")
+        # A new version, also in place: backends count the archive's articles once a version.
+        self.version += 1
         self.backend.run(
             f"REPLACE INTO {self.backend.name}_meta (id,note,slot,shards,version) VALUES "
-            f"(1,'',{quoted(self.slot)},{len(self.shards)},{self.version + 1})"
+            f"(1,'',{quoted(self.slot)},{len(self.shards)},{self.version})",
+            query=False,
         )
         self.backend.live_slot(fresh=True)
 
