@@ -206,6 +206,8 @@ class ManticoreWriter:
         count = len(self.shards)
         batches: dict[int, list[str]] = {shard.number: [] for shard in self.shards}
         done = 0
+        if progress:
+            progress(0)
         with ThreadPoolExecutor(count) as pool:
             pending: list[Any] = []
             for article in articles:
