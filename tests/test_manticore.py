@@ -129,9 +129,10 @@ def test_entity_filters_all_and_any(archives) -> None:
     assert counts == whoosh.counts_without_own_filter(SearchRequest(country=top[:1]), "country")
 
 
-def test_snippets_mark_the_words_and_escape_the_text(archives) -> None:
+@pytest.mark.parametrize("query", ["oil", "title:kenya", "body:oil", "oil*"])
+def test_snippets_mark_the_words_and_escape_the_text(archives, query: str) -> None:
     manticore, _ = archives
-    page = manticore.search(SearchRequest(query="oil"))
+    page = manticore.search(SearchRequest(query=query))
     assert page.hits and all("<mark>" in hit.snippet for hit in page.hits)
     assert all("<script" not in hit.snippet for hit in page.hits)
 

@@ -154,6 +154,7 @@ index {name}_snip
 {{
     type = rt
     path = {directory}/data/{name}_snip
+    rt_field = title
     rt_field = body
     rt_attr_uint = unused
 {_text_settings(directory / "stopwords.txt")}}}
