@@ -10,6 +10,7 @@ second from one client, the write rate, and each server's disk, RSS and CPU seco
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Callable
 from functools import partial
@@ -65,7 +66,9 @@ def manticore_figures(
     """Write the replica into a fresh two-shard cluster and time the query set on it."""
     if searchd_path() is None:
         return {"manticore": "skipped: searchd is not installed"}
-    cluster = Cluster(work_dir / "manticore-servers", shards=2)
+    servers = work_dir / "manticore-servers"
+    shutil.rmtree(servers, ignore_errors=True)  # a fresh cluster: the disk figure is this run's
+    cluster = Cluster(servers, shards=2)
     cluster.start()
     try:
         backend = open_backend(cluster.url, state_dir)
