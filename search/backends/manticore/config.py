@@ -75,13 +75,15 @@ searchd
 
 
 def _text_settings(stopwords: Path) -> str:
-    """How titles and bodies become words: English stems, Whoosh's stop words, words of
-    two letters and more, prefixes for `coff*` (the same on shards and the snippet index)."""
+    """How titles and bodies become words: English stems, Whoosh's stop words (taking no
+    position, as Whoosh drops them: "net of loss" is the phrase "net loss"), words of two
+    letters and more, prefixes for `coff*` (the same on shards and the snippet index)."""
     return f"""    dict = keywords
     morphology = stem_en
     min_word_len = 2
     min_prefix_len = 1
     stopwords = {stopwords}
+    stopword_step = 0
     index_exact_words = 1
 """
 

@@ -279,7 +279,8 @@ class ManticoreWriter:
             self._rows = {number: [] for number in self._rows}
             self._deleted = {number: [] for number in self._deleted}
         else:
-            self.each_shard(lambda shard: f"FLUSH RTINDEX {self.index(shard)}")
+            # The RAM chunk's many segments to one disk chunk: searches over it are faster.
+            self.each_shard(lambda shard: f"FLUSH RAMCHUNK {self.index(shard)}")
         # A new version, also in place: backends count the archive's articles once a version.
         self.version += 1
         self.backend.run(
