@@ -55,6 +55,9 @@ EXPORT_CHUNK = 1000
 # Facet values fetched per facet, so that the values tied at the cut can be ordered by
 # name (as Whoosh orders them): grouping costs the same whatever the limit.
 FACET_FETCHED = 1000
+# Months (or days of one month) a date facet can list: searchd sizes each facet's sorter by
+# its LIMIT, so 100,000 cost ~7 ms more than this per search at 220,000 articles.
+DATE_BUCKETS = 5000
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # snippet marks, escaped text around them
 RANKING = "OPTION ranker=bm25, field_weights=(title=2, body=1)"
 LATEST_SIZE, RELATED_SIZE, MIN_TOGETHER = 10, 10, 3
@@ -315,10 +318,10 @@ class ManticoreBackend:
             if facet_size > 0
             else ""
         )
-        facets += " FACET month ORDER BY month ASC LIMIT 100000"
+        facets += f" FACET month ORDER BY month ASC LIMIT {DATE_BUCKETS}"
         one_month = spans_one_month(request)
         if one_month:
-            facets += " FACET day ORDER BY day ASC LIMIT 100000"
+            facets += f" FACET day ORDER BY day ASC LIMIT {DATE_BUCKETS}"
         sql = (
             f"SELECT id, article_id, title_text, body_text, record FROM {index}"
             f"{self.where(request, match)} {self.order(request)} "
