@@ -46,6 +46,10 @@ def directory_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / MB
 
 
+def size_mb(path: Path) -> float:
+    return directory_mb(path) if path.is_dir() else path.stat().st_size / MB
+
+
 def percentile(values: list[float], q: float) -> float:
     return round(float(np.percentile(values, q)), 1)
 
@@ -108,13 +112,11 @@ def manticore_figures(
         per_second = rounds * len(requests) / (time.perf_counter() - started)
         backend.close()
         data = cluster.directory / "data"
+        patterns = {"head": ("news_meta*", "news_values*", "news_snip*")}
+        patterns.update({f"shard{i}": (f"news_s{i}_*",) for i in range(cluster.shards)})
         disk = {
-            tag: round(
-                sum(directory_mb(p) for p in data.glob(f"news_{key}*") if p.is_dir())
-                + sum(p.stat().st_size for p in data.glob(f"news_{key}*") if p.is_file()) / MB,
-                1,
-            )
-            for tag, key in (("head", "[mvs]"), ("shard0", "s0"), ("shard1", "s1"))
+            tag: round(sum(size_mb(p) for pattern in globs for p in data.glob(pattern)), 1)
+            for tag, globs in patterns.items()
         }
         disk_total = round(directory_mb(data), 1)
         return {
