@@ -47,6 +47,14 @@ def test_queries_translate_to_sphinx_syntax(query: str, expected: str) -> None:
     assert translate(query) == expected
 
 
+def test_the_stop_words_are_whooshs() -> None:
+    from whoosh.analysis import STOP_WORDS
+
+    from search.backends.manticore.config import STOP_WORDS as DROPPED
+
+    assert DROPPED == STOP_WORDS
+
+
 @pytest.mark.parametrize(
     ("query", "named"),
     [
