@@ -27,7 +27,42 @@ from pathlib import Path
 # by tests/test_manticore.py), so both backends find the same articles; written here so
 # that this backend does not import the other's engine.
 STOP_WORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "have", "if", "in", "is", "it", "may", "not", "of", "on", "or", "tbd", "that", "the", "this", "to", "us", "we", "when", "will", "with", "yet", "you", "your"]
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "for",
+        "from",
+        "have",
+        "if",
+        "in",
+        "is",
+        "it",
+        "may",
+        "not",
+        "of",
+        "on",
+        "or",
+        "tbd",
+        "that",
+        "the",
+        "this",
+        "to",
+        "us",
+        "we",
+        "when",
+        "will",
+        "with",
+        "yet",
+        "you",
+        "your",
+    ]
 )
 RT_MEM_LIMIT = "256M"  # a real-time index's RAM chunk: bulk writes flush to disk rarely
 MAX_PACKET = "32M"  # multi-row REPLACE statements of ~1,000 articles
