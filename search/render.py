@@ -80,9 +80,7 @@ def profile_to_json(profile: EntityProfile) -> dict[str, Any]:
         "last_seen": profile.last_seen,
         "months": [{"value": v.value, "count": v.count} for v in profile.months],
         "related": {
-            kind: [
-                {"value": r.value, "together": r.together, "lift": r.lift} for r in values
-            ]
+            kind: [{"value": r.value, "together": r.together, "lift": r.lift} for r in values]
             for kind, values in profile.related.items()
         },
         "latest": [hit_to_json(hit) for hit in profile.latest],

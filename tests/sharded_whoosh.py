@@ -68,6 +68,10 @@ class ShardedWhoosh:
     def search(self, request: SearchRequest, facet_size: int = 30) -> SearchPage:
         return replace(self.answering().search(request, facet_size), missing_shards=self.missing())
 
+    def search_all(self) -> SearchPage:
+        """Every article of the shards that answer, newest first."""
+        return self.search(SearchRequest(sort="newest", per_page=100))
+
     def counts_without_own_filter(self, request: SearchRequest, kind: str) -> dict[str, int]:
         return self.answering().counts_without_own_filter(request, kind)
 
