@@ -48,6 +48,16 @@ class ShardedWhoosh:
         self.off: set[str] = set()
 
     @classmethod
+    def from_url(cls, url: str, state_dir: Path, **options: Any) -> ShardedWhoosh:
+        """`sharded-whoosh:ROOT`, as `build` left it: ROOT/shard-N, and ROOT/off naming the
+        shards switched off (for the CLI, once this scheme is registered in BACKENDS)."""
+        root = Path(url.split(":", 1)[1])
+        backend = cls(sorted(root.glob("shard-*")), root)
+        off = root / "off"
+        backend.off = set(off.read_text().split()) if off.exists() else set()
+        return backend
+
+    @classmethod
     def build(cls, files: list[Path], root: Path, shards: int = 2) -> ShardedWhoosh:
         """Index `files`, dealt over `shards` real Whoosh indexes under `root`."""
         dirs = []

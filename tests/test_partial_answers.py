@@ -15,6 +15,7 @@ from urllib.parse import quote
 import pytest
 from click.testing import CliRunner
 
+from search.backend import BACKENDS
 from search.cli import cli
 from search.web import create_app
 from tests.conftest import SAMPLES
@@ -140,6 +141,23 @@ def test_a_whole_archive_says_nothing_and_never_fails(client) -> None:
     assert body["partial"] is False and date in [hit["date"] for hit in body["hits"]]
     profile = client.get("/api/country/Kenya").get_json()
     assert profile["partial"] is False and profile["missing_shards"] == []
+
+
+def test_the_cli_notes_partial_stats_and_refuses_a_partial_export(
+    sharded: ShardedWhoosh, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sharded archive registered as an engine of its own, as the seam lets any be."""
+    monkeypatch.setitem(BACKENDS, "sharded-whoosh", ("tests.sharded_whoosh", "ShardedWhoosh"))
+    (sharded.state_dir / "off").write_text("shard-2")
+    url = f"sharded-whoosh:{sharded.state_dir}"
+    stats = CliRunner().invoke(cli, ["stats", "--backend", url])
+    assert stats.exit_code == 0, stats.output
+    assert "note: partial answer: shard shard-2 did not answer" in stats.output  # stderr
+    as_json = CliRunner().invoke(cli, ["stats", "--json", "--backend", url])
+    assert '"missing_shards": [\n    "shard-2"\n  ]' in as_json.output
+    exported = CliRunner().invoke(cli, ["export", "--format", "jsonl", "--backend", url])
+    assert exported.exit_code == 1 and exported.output.count("\n") == 1
+    assert exported.output.startswith("Error: ") and "shard-2" in exported.output
 
 
 def test_stats_of_a_whole_archive_say_not_partial(samples_index: Path) -> None:
