@@ -11,8 +11,8 @@ is the sole shard: tests switch shards so that one stays on).
 It follows the SearchBackend contract for partiality (search/backend.py):
 - search() and profile() carry `missing_shards`; stats() says `partial` through them;
 - export_hits() raises PartialAnswer (a smaller export would look whole);
-- article() of an id no shard that answered holds raises PartialAnswer, not NotFound:
-  the article may sit on a missing shard.
+- article() of an id, or profile() of a value, that no shard that answered holds raises
+  PartialAnswer, not NotFound: it may sit on a missing shard.
 """
 
 from __future__ import annotations
@@ -102,7 +102,13 @@ class ShardedWhoosh:
         return self.answering().suggest(text)
 
     def profile(self, kind: EntityKind, name: str) -> EntityProfile:
-        return replace(self.answering().profile(kind, name), missing_shards=self.missing())
+        try:
+            profile = self.answering().profile(kind, name)
+        except NotFound:
+            if self.missing():
+                raise PartialAnswer(self.missing(), "this profile") from None
+            raise
+        return replace(profile, missing_shards=self.missing())
 
     def stats(self, top: int = 10) -> dict[str, Any]:
         return collect_stats(self, top)

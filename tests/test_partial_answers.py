@@ -111,6 +111,8 @@ def test_an_article_a_missing_shard_may_hold_is_a_503(web) -> None:
     assert web.get(f"/api/article/{known}").status_code == 200
     unknown = web.get("/api/article/not-on-shard-1")
     assert unknown.status_code == 503 and "shard-2" in unknown.get_json()["error"]
+    nowhere = web.get("/api/country/Atlantis")
+    assert nowhere.status_code == 503 and "shard-2" in nowhere.get_json()["error"]
 
 
 def test_missing_shards_fail_is_a_503_everywhere(web, kenya: str) -> None:
