@@ -3,10 +3,9 @@
 It is the honest double of a distributed engine with a shard down: each shard is a real
 Whoosh index holding its own articles (samples/ files dealt out in turn), and while a
 shard is off its articles are really missing from the answers, which name it in
-`missing_shards`. Answers are those of the shards that are on, so that with one on the
-counts are exactly that shard's; merging two shards' pages is left to real engines
-(with several on, it answers from the first one on and names none missing only when it
-is the sole shard: tests switch shards so that one stays on).
+`missing_shards`. It answers with exactly one shard on, whose counts are then exactly
+that shard's; merging several shards' pages is left to real engines (with more or fewer
+on, it fails the test with an AssertionError saying so).
 
 It follows the SearchBackend contract for partiality (search/backend.py):
 - search() and profile() carry `missing_shards`; stats() says `partial` through them;
