@@ -69,7 +69,16 @@ class BackendWriter(Protocol):
 
 class SearchBackend(Protocol):
     """An archive that can be searched and written. Every method is safe to call from
-    several threads; answers always come from one committed version of the archive."""
+    several threads; answers always come from one committed version of the archive.
+
+    Partial answers, when shards of a distributed archive do not answer: `search` and
+    `profile` name them in their answer's `missing_shards` (and `stats`, built on
+    `search`, in its "partial" and "missing_shards"); where a smaller answer would pass
+    for a whole one the backend raises `errors.PartialAnswer` (503) instead: `export_hits`
+    whenever a shard is missing, `article` (and `profile`) when the id or value is not on
+    the shards that answered, rather than NotFound. No shard answering at all is
+    `errors.BackendUnavailable`.
+    """
 
     url: str  # as the user gave it (or the default), for messages
     state_dir: Path  # local files: extraction cache, lock, aliases (see the module's text)

@@ -20,6 +20,7 @@ from search.terminal import (
     json_text,
     print_page,
     printable,
+    shards_note,
     summary_line,
 )
 
@@ -329,6 +330,8 @@ def stats(as_json: bool, index_dir: str | None, backend: str | None) -> None:
     for key in ("actors", "countries", "orgs", "sources", "languages"):
         top = printable(", ".join(f"{v['value']} ({v['count']})" for v in numbers[key]))
         click.echo(f"{key + ':':<11}{top or '-'}")
+    if numbers["partial"]:
+        click.echo(shards_note(numbers["missing_shards"]), err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

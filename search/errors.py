@@ -73,3 +73,18 @@ class BackendUnavailable(NewsarchiveError):
     the message names its URL."""
 
     status = 503
+
+
+class PartialAnswer(BackendUnavailable):
+    """Some shards of a distributed archive did not answer, where a partial answer would
+    mislead: an export (silently smaller), an article that may sit on a missing shard, or
+    any answer when the caller asked `missing_shards=fail`. A 503, naming the shards."""
+
+    def __init__(self, missing_shards: list[str], what: str = "the answer") -> None:
+        self.missing_shards = list(missing_shards)
+        plural = "s" if len(self.missing_shards) > 1 else ""
+        super().__init__(
+            f"Part of the archive did not answer (shard{plural} "
+            f"{', '.join(self.missing_shards)}), so {what} would leave out their articles; "
+            "try again in a moment."
+        )

@@ -273,6 +273,12 @@ class EntityProfile:
     months: list[FacetValue]
     related: dict[str, list[RelatedValue]]
     latest: list[Hit]
+    # As SearchPage's: shards that did not answer, whose articles the counts leave out.
+    missing_shards: list[str] = field(default_factory=list)
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.missing_shards)
 
 
 @dataclass

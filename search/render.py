@@ -13,7 +13,7 @@ from pathlib import PurePath
 from typing import Any
 
 from search.dates import format_date
-from search.models import Article, Hit, Locator, SearchPage
+from search.models import Article, EntityProfile, Hit, Locator, SearchPage
 
 EXPORT_FORMATS = ("csv", "jsonl")
 CSV_COLUMNS = (
@@ -66,6 +66,26 @@ def hit_to_json(hit: Hit) -> dict[str, Any]:
         "url": hit.url,
         "source": hit.source,
         "language": hit.language,
+    }
+
+
+def profile_to_json(profile: EntityProfile) -> dict[str, Any]:
+    """The /api/<kind>/<name> body: what the entity page shows, with `partial` and
+    `missing_shards` as /api/search has them."""
+    return {
+        "kind": profile.kind,
+        "name": profile.name,
+        "total": profile.total,
+        "first_seen": profile.first_seen,
+        "last_seen": profile.last_seen,
+        "months": [{"value": v.value, "count": v.count} for v in profile.months],
+        "related": {
+            kind: [{"value": r.value, "together": r.together, "lift": r.lift} for r in values]
+            for kind, values in profile.related.items()
+        },
+        "latest": [hit_to_json(hit) for hit in profile.latest],
+        "partial": profile.partial,
+        "missing_shards": list(profile.missing_shards),
     }
 
 

@@ -15,6 +15,7 @@ def collect_stats(backend: SearchBackend, top: int = 10) -> dict[str, Any]:
     page = backend.search(SearchRequest(per_page=1, sort="oldest"), facet_size=top)
     newest = backend.search(SearchRequest(per_page=1, sort="newest"), facet_size=0)
     undated = sum(v.count for v in page.facets["date"] if v.value == UNDATED)
+    missing = sorted({*page.missing_shards, *newest.missing_shards})
     dated = page.total - undated
     return {
         "articles": page.total,
@@ -27,6 +28,9 @@ def collect_stats(backend: SearchBackend, top: int = 10) -> dict[str, Any]:
         "sources": [vars(v) for v in page.facets["source"]],
         "languages": [vars(v) for v in page.facets["language"]],
         "months": len([v for v in page.facets["date"] if v.value != UNDATED]),
+        # As /api/search says: the counts leave out the articles of shards that did not answer.
+        "partial": bool(missing),
+        "missing_shards": missing,
     }
 
 

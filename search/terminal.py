@@ -112,9 +112,14 @@ def print_page(page: SearchPage) -> None:
 
 def partial_note(page: SearchPage) -> str:
     """One line saying which shards did not answer, so counts are not taken as whole."""
-    shards = printable(", ".join(page.missing_shards))
+    return shards_note(page.missing_shards)
+
+
+def shards_note(missing_shards: list[str]) -> str:
+    """The note of partial_note for any answer that names its missing shards."""
+    shards = printable(", ".join(missing_shards))
     return (
-        f"note: partial answer: shard{'s' if len(page.missing_shards) > 1 else ''} {shards} "
+        f"note: partial answer: shard{'s' if len(missing_shards) > 1 else ''} {shards} "
         "did not answer; the total and counts leave out their articles"
     )
 

@@ -49,8 +49,11 @@ def export_response(total: int, hits: Iterable[Hit], export_format: str, filenam
     )
 
 
-def atom_response(title: str, hits: list[Hit], self_path: str, html_path: str) -> Response:
-    """The hits as an Atom feed; every text is escaped by the template."""
+def atom_response(
+    title: str, hits: list[Hit], self_path: str, html_path: str, subtitle: str | None = None
+) -> Response:
+    """The hits as an Atom feed; every text is escaped by the template. `subtitle` (Atom's
+    <subtitle>) says when the feed is partial."""
     entries = []
     for hit in hits:
         path = url_for("web.article_page", article_id=hit.id)
@@ -67,6 +70,7 @@ def atom_response(title: str, hits: list[Hit], self_path: str, html_path: str) -
     body = render_template(
         "feed.xml",
         title=title,
+        subtitle=subtitle,
         entries=entries,
         updated=updated,
         self_url=public_url(self_path),

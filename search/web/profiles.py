@@ -118,5 +118,6 @@ def facet_page_context(
         "hidden": [(k, v) for k, v in search_args.items(multi=True) if k != "page"],
         "back_url": link(search_args),
         "matches": page.total,
+        "missing_shards": page.missing_shards,
         "q": args.get("q", ""),
     }

@@ -35,6 +35,7 @@ def profile_entity(index: SearchIndex, kind: EntityKind, name: str) -> EntityPro
         months=newest.facets["date"],
         related=related_values(arrays, kind, name, mask),
         latest=newest.hits,
+        missing_shards=sorted({*newest.missing_shards, *oldest.missing_shards}),
     )
 
 
