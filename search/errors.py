@@ -73,3 +73,10 @@ class BackendUnavailable(NewsarchiveError):
     the message names its URL."""
 
     status = 503
+
+
+class ClusterUnavailable(NewsarchiveError):
+    """The Dask cluster asked for (`index --dask`) cannot be reached, started or used: no
+    workers, other versions, no model on a worker; the message names its address."""
+
+    status = 503
