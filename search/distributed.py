@@ -14,6 +14,7 @@ import re
 import socket
 import threading
 import uuid
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -50,25 +51,25 @@ def check_address(address: str) -> str:
 @contextmanager
 def dask_extractor(address: str, workers: int | None = None) -> Iterator[DaskExtractor]:
     """An Extractor on the Dask cluster at `address` (`local`: a LocalCluster of `workers`
-    processes on loopback), connected and checked; closed (the local cluster stopped) after."""
+    processes on loopback), connected and checked; let go (a local cluster stopped) once
+    extraction is done, or at the latest when the context ends."""
     address = check_address(address)
-    dask = import_dask()
+    distributed = import_dask()
     cluster = None
+    if address == LOCAL:
+        cluster = start_local_cluster(distributed, workers or os.cpu_count() or 1)
     try:
-        if address == LOCAL:
-            cluster = start_local_cluster(dask, workers or os.cpu_count() or 1)
-            client = dask.Client(cluster, timeout=CONNECT_SECONDS)
-        else:
-            client = connect(dask, address)
-        try:
-            extractor = DaskExtractor(client, address)
-            extractor.prepare()
-            yield extractor
-        finally:
-            client.close()
-    finally:
+        client = distributed.Client(cluster) if cluster else connect(distributed, address)
+    except BaseException:
         if cluster is not None:
             cluster.close()
+        raise
+    extractor = DaskExtractor(client, address, cluster)
+    try:
+        extractor.prepare()
+        yield extractor
+    finally:
+        extractor.close()
 
 
 def import_dask() -> Any:
@@ -88,9 +89,16 @@ def start_local_cluster(distributed: Any, workers: int) -> Any:
     """A LocalCluster on loopback: `workers` processes of one thread, no dashboard."""
     import dask.config
 
-    # Each worker's statistical profiler samples its threads 100 times a second: CPU taken
-    # from extraction, and nobody looks at it here.
-    settings = {"distributed.worker.profile.enabled": False}
+    # Each worker's statistical profiler samples its threads 100 times a second, and its
+    # event loop wakes 50 times a second to see whether it is blocked: CPU (and the GIL)
+    # taken from extraction, for figures nobody looks at here.
+    settings = {
+        "distributed.worker.profile.enabled": False,
+        "distributed.admin.tick.interval": "1s",
+        "distributed.admin.tick.limit": "1h",
+        "distributed.admin.system-monitor.interval": "2s",
+        "distributed.worker.memory.monitor-interval": "1s",
+    }
     try:
         with dask.config.set(settings):
             return distributed.LocalCluster(
@@ -101,12 +109,14 @@ def start_local_cluster(distributed: Any, workers: int) -> Any:
                 scheduler_port=0,
                 dashboard_address=None,
                 worker_dashboard_address=None,
+                # Its HTTP server (health routes) on a free port: 8787 may be another's.
+                scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
             )
     except Exception as error:
         raise ClusterUnavailable(f"could not start a local Dask cluster: {error}") from None
 
 
-def connect(dask: Any, address: str) -> Any:
+def connect(distributed: Any, address: str) -> Any:
     """A client of the scheduler at `address`; a one-line error if it cannot be reached."""
     match = ADDRESS.fullmatch(address)
     assert match is not None
@@ -119,11 +129,16 @@ def connect(dask: Any, address: str) -> Any:
         raise ClusterUnavailable(
             f"cannot reach the Dask scheduler at {address} ({reason}): {advice}"
         ) from None
-    try:
-        return dask.Client(address, timeout=CONNECT_SECONDS)
+    import dask.config
+
+    try:  # other versions are check_versions' to say, in one line, not a warning's table
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", distributed.versions.VersionMismatchWarning)
+            with dask.config.set({"distributed.comm.timeouts.connect": f"{CONNECT_SECONDS}s"}):
+                return distributed.Client(address, timeout=CONNECT_SECONDS)
     except Exception as error:
         raise ClusterUnavailable(
-            f"no Dask scheduler answers at {address} ({type(error).__name__}: {error}): {advice}"
+            f"no Dask scheduler answers at {address} ({type(error).__name__}): {advice}"
         ) from None
 
 
@@ -132,11 +147,35 @@ class DaskExtractor:
     finish; a chunk that fails is tried again article by article, and an article that
     still fails is indexed without entities, with the reason (never silently dropped)."""
 
-    def __init__(self, client: Any, address: str, chunk_size: int = CHUNK_SIZE) -> None:
+    def __init__(
+        self, client: Any, address: str, cluster: Any = None, chunk_size: int = CHUNK_SIZE
+    ) -> None:
         self.client = client
         self.address = address
+        self.cluster = cluster  # a LocalCluster of ours, stopped with the client
         self.chunk_size = chunk_size
         self.threads = 1
+        self.closing: threading.Thread | None = None
+
+    def close_soon(self) -> None:
+        """Let the cluster go in the background: the indexer writes meanwhile."""
+        if self.closing is None:
+            self.closing = threading.Thread(target=self.disconnect, name="dask-close")
+            self.closing.start()
+
+    def close(self) -> None:
+        """Let the cluster go, and wait until it has."""
+        self.close_soon()
+        assert self.closing is not None
+        self.closing.join()
+
+    def disconnect(self) -> None:
+        """Close the client, then stop the local cluster if it is ours."""
+        try:
+            self.client.close()
+        finally:
+            if self.cluster is not None:
+                self.cluster.close()
 
     def prepare(self) -> None:
         """Wait for workers, check their versions are ours, and load the model in each."""
@@ -209,7 +248,10 @@ class DaskExtractor:
         for future in finished:
             chunk = running.pop(future.key)
             submit_next()
-            yield chunk, self.answers(future, [jobs[i] for i in chunk])
+            answers = self.answers(future, [jobs[i] for i in chunk])
+            if not running:  # the last chunk: the workers are not needed any more
+                self.close_soon()
+            yield chunk, answers
 
     def submit(self, jobs: list[Job]) -> Any:
         """A task of `extract_in_worker` on `jobs` (pure=False: no hashing of the texts here)."""
