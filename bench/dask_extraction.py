@@ -20,8 +20,10 @@ Prints a table and ends with one JSON line.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import resource
 import statistics
 import tempfile
 import time
@@ -59,6 +61,7 @@ def run_once(records: list[Any], path: str, workers: int, chunk_size: int) -> di
     cache = ExtractionCache(Path(tempfile.mkdtemp(prefix="dask-bench-")) / "cache.sqlite")
     report = IndexReport()
     load = os.getloadavg()[0]
+    cpu = cpu_seconds()
     started = time.perf_counter()
     phases: dict[str, float] = {}
     if path == "local":
@@ -76,11 +79,27 @@ def run_once(records: list[Any], path: str, workers: int, chunk_size: int) -> di
     return {
         "seconds": done - started,  # to the last answer in the cache
         "all_seconds": time.perf_counter() - started,  # and the processes gone
+        "cpu_s": cpu_seconds() - cpu,  # this process and its (reaped) worker processes
         "articles": len(articles) - report.cached,
         "load": load,
         **phases,
         "cache": cache.path,
     }
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its children that have ended: under a shared
+    machine's load, the cost that does not depend on what the others run."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def values_digest(values: dict[str, str]) -> str:
+    """One hash of a cache's keys and values, to compare runs (say, under other hash seeds)."""
+    return hashlib.sha256(json.dumps(sorted(values.items())).encode("utf-8")).hexdigest()[:16]
 
 
 def cache_values(path: Path) -> dict[str, str]:
@@ -89,6 +108,11 @@ def cache_values(path: Path) -> dict[str, str]:
     rows = dict(cache.connection.execute("SELECT key, value FROM entities"))
     cache.close()
     return rows
+
+
+def cpu_per_thousand(runs: list[dict[str, Any]]) -> float:
+    """Median CPU seconds per 1,000 articles of some runs."""
+    return statistics.median(1000 * run["cpu_s"] / run["articles"] for run in runs)
 
 
 def main() -> None:
@@ -114,7 +138,9 @@ def main() -> None:
             extra = "".join(f"  {name} {run[name]:.1f}" for name in phases if name in run)
             print(
                 f"round {round_number + 1} {path:5}: {run['articles']} articles in"
-                f" {run['seconds']:.1f} s = {rate:.1f}/s  (load {run['load']:.2f}){extra}"
+                f" {run['seconds']:.1f} s = {rate:.1f}/s, {run['cpu_s']:.0f} CPU s"
+                f"  (load {run['load']:.2f}){extra}",
+                flush=True,
             )
     if args.check_values:
         same = cache_values(runs["local"][0]["cache"]) == cache_values(runs["dask"][0]["cache"])
@@ -132,6 +158,8 @@ def main() -> None:
         "dask_per_s": round(rates["dask"], 1),
         "dask_vs_local": round(rates["dask"] / rates["local"], 3),
         "dask_with_shutdown_vs_local": round(all_in / rates["local"], 3),
+        "local_cpu_s_per_1000": round(cpu_per_thousand(runs["local"]), 1),
+        "dask_cpu_s_per_1000": round(cpu_per_thousand(runs["dask"]), 1),
         "local_per_core_s": round(rates["local"] / args.workers, 1),
         "dask_per_core_s": round(rates["dask"] / args.workers, 1),
         "loads": [
