@@ -15,7 +15,7 @@ import socket
 import threading
 import uuid
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -154,6 +154,7 @@ class DaskExtractor:
         self.address = address
         self.cluster = cluster  # a LocalCluster of ours, stopped with the client
         self.chunk_size = chunk_size
+        self.work: Callable[[list[Job]], list[Found]] = extract_in_worker  # what a task runs
         self.threads = 1
         self.closing: threading.Thread | None = None
 
@@ -256,7 +257,7 @@ class DaskExtractor:
     def submit(self, jobs: list[Job]) -> Any:
         """A task of `extract_in_worker` on `jobs` (pure=False: no hashing of the texts here)."""
         return self.client.submit(
-            extract_in_worker, jobs, key=f"newsarchive-extract-{uuid.uuid4().hex}", pure=False
+            self.work, jobs, key=f"newsarchive-extract-{uuid.uuid4().hex}", pure=False
         )
 
     def answers(self, future: Any, jobs: list[Job]) -> list[Found]:
