@@ -143,8 +143,11 @@ def main() -> None:
                 flush=True,
             )
     if args.check_values:
-        same = cache_values(runs["local"][0]["cache"]) == cache_values(runs["dask"][0]["cache"])
-        print(f"same cached values on both paths: {same}")
+        local, dask = (cache_values(runs[path][0]["cache"]) for path in ("local", "dask"))
+        seed = os.environ.get("PYTHONHASHSEED", "unset")
+        print(f"same cached values on both paths: {local == dask}")
+        print(f"values digest: local {values_digest(local)}, dask {values_digest(dask)}")
+        print(f"(PYTHONHASHSEED={seed}: compare the digest with a run under another)")
     rates = {
         path: statistics.median(run["articles"] / run["seconds"] for run in done)
         for path, done in runs.items()
