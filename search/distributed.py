@@ -92,13 +92,18 @@ def start_local_cluster(distributed: Any, workers: int) -> Any:
     # Each worker's statistical profiler samples its threads 100 times a second, and its
     # event loop wakes 50 times a second to see whether it is blocked: CPU (and the GIL)
     # taken from extraction, for figures nobody looks at here.
+    # The nanny sets MALLOC_TRIM_THRESHOLD_ for its workers, which turns off glibc's
+    # adaptive mmap threshold: the model's arrays are then mapped and unmapped each time.
+    # Our workers keep glibc's defaults, like the local path's processes.
     settings = {
+        "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
         "distributed.worker.profile.enabled": False,
         "distributed.admin.tick.interval": "1s",
         "distributed.admin.tick.limit": "1h",
         "distributed.admin.system-monitor.interval": "2s",
         "distributed.worker.memory.monitor-interval": "1s",
     }
+    environment = dict(os.environ)  # the nanny writes its variables into this process's
     try:
         with dask.config.set(settings):
             return distributed.LocalCluster(
@@ -114,6 +119,9 @@ def start_local_cluster(distributed: Any, workers: int) -> Any:
             )
     except Exception as error:
         raise ClusterUnavailable(f"could not start a local Dask cluster: {error}") from None
+    finally:  # so that no later process of this one (the local path's, a writer) inherits them
+        os.environ.clear()
+        os.environ.update(environment)
 
 
 def connect(distributed: Any, address: str) -> Any:
