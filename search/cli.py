@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import click
 
 from search import config
 from search.backend import SearchBackend, open_backend
-from search.errors import NewsarchiveError, SettingError
+from search.errors import BadRequest, NewsarchiveError, SettingError
 from search.layout import check_index_dir
 from search.render import EXPORT_FORMATS
 from search.terminal import (
@@ -124,7 +125,15 @@ def cli() -> None:
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
-    help="Entity-extraction processes [default: number of CPU cores].",
+    help="Entity-extraction processes, here or in --dask local [default: number of CPU cores].",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="SCHEDULER",
+    default=None,
+    help="Extract entities in the workers of a Dask cluster: its scheduler's tcp://HOST:PORT,"
+    " or `local` for one on this machine (needs newsarchive[dask]).",
 )
 def index(
     paths: tuple[Path, ...],
@@ -132,6 +141,7 @@ def index(
     backend: str | None,
     rebuild: bool,
     workers: int | None,
+    dask_address: str | None,
 ) -> None:
     """Index the articles in PATH... (files or directories, recursively)."""
     target = chosen_backend(backend, index_dir, writing=True)  # before the slow imports
@@ -139,9 +149,15 @@ def index(
 
     bar = ProgressBar() if sys.stderr.isatty() else None
     try:
-        report = index_paths(
-            paths, target, rebuild=rebuild, workers=workers or os.cpu_count() or 1, progress=bar
-        )
+        with extraction_cluster(dask_address, workers) as extractor:  # unreachable: one line
+            report = index_paths(
+                paths,
+                target,
+                rebuild=rebuild,
+                workers=workers or os.cpu_count() or 1,
+                progress=bar,
+                extractor=extractor,
+            )
     finally:
         target.close()
     if bar:
@@ -151,6 +167,17 @@ def index(
     for note in report.warnings:
         click.echo(f"note: {printable(str(note))}", err=True)
     click.echo(summary_line(report, rebuild))
+
+
+def extraction_cluster(address: str | None, workers: int | None) -> Any:
+    """A context giving the Dask extractor of --dask (connected and checked), else None."""
+    if address is None:
+        return contextlib.nullcontext(None)
+    from search.distributed import LOCAL, check_address, dask_extractor
+
+    if workers is not None and check_address(address) != LOCAL:
+        raise BadRequest("a Dask cluster has the workers it has: leave --workers out", "workers")
+    return dask_extractor(address, workers)
 
 
 def filter_options(command: Any) -> Any:

@@ -88,3 +88,10 @@ class PartialAnswer(BackendUnavailable):
             f"{', '.join(self.missing_shards)}), so {what} would leave out their articles; "
             "try again in a moment."
         )
+
+
+class ClusterUnavailable(NewsarchiveError):
+    """The Dask cluster asked for (`index --dask`) cannot be reached, started or used: no
+    workers, other versions, no model on a worker; the message names its address."""
+
+    status = 503

@@ -13,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from search.cache import Extraction, ExtractionCache, cache_key
 from search.children import die_with_parent
@@ -45,14 +45,42 @@ class Found(NamedTuple):
     problem: str | None  # why extraction failed; the entities are then empty
 
 
+class Extractor(Protocol):
+    """Where `work_chunk` runs: local processes, or a Dask cluster (search/distributed.py).
+
+    Called with every job of a run, it yields each chunk it finished, in any order: the
+    chunk's positions in the jobs and `work_chunk`'s answers for them, one per position.
+    """
+
+    def __call__(self, jobs: list[Job]) -> Iterator[tuple[list[int], list[Found]]]: ...
+
+
+def local_extractor(workers: int) -> Extractor:
+    """`work_chunk` in `workers` local processes (in this one if 1), chunk by chunk in order."""
+
+    def run(jobs: list[Job]) -> Iterator[tuple[list[int], list[Found]]]:
+        chunks = chunk_positions(len(jobs), CHUNK_SIZE)
+        answers = in_workers(work_chunk, ([jobs[i] for i in chunk] for chunk in chunks), workers)
+        yield from zip(chunks, answers, strict=True)
+
+    return run
+
+
+def chunk_positions(count: int, size: int) -> list[list[int]]:
+    """The positions 0 to count - 1 in chunks of `size` (the last one shorter)."""
+    return [list(range(start, min(start + size, count))) for start in range(0, count, size)]
+
+
 def extract_pending(
     articles: list[Article],
     cache: ExtractionCache,
     workers: int,
     report: IndexReport,
     progress: Progress | None,
+    extractor: Extractor | None = None,
 ) -> None:
-    """Give every article its language and, if English, its entities: cached, else found.
+    """Give every article its language and, if English, its entities: cached, else found
+    by `extractor` (else in `workers` local processes).
 
     The name and country rules, the model and the gazetteer read English: an article in
     another language keeps no entities rather than wrong ones.
@@ -79,9 +107,9 @@ def extract_pending(
     if not jobs:
         return  # no worker processes to start: a rebuild from the cache
     todo = list(jobs)
-    chunks = [todo[i : i + CHUNK_SIZE] for i in range(0, len(todo), CHUNK_SIZE)]
-    answers = in_workers(work_chunk, ([jobs[i] for i in chunk] for chunk in chunks), workers)
-    for chunk, found in zip(chunks, answers, strict=True):
+    run = extractor or local_extractor(workers)
+    for positions, found in run([jobs[i] for i in todo]):
+        chunk = [todo[position] for position in positions]
         stored = []
         for index, answer in zip(chunk, found, strict=True):
             article, known = articles[index], cached.get(keys[index])
@@ -127,6 +155,16 @@ def work_chunk(jobs: list[Job]) -> list[Found]:
             entities = Entities()  # kept in the cache with the language: nothing to extract
         found.append(Found(language, detected[index], entities, problem))
     return found
+
+
+def failed_job(job: Job, error: BaseException) -> Found:
+    """The answer for a job whose worker failed on it even alone: no entities, and why.
+
+    Its language is its tag's, else English (undetected): the article is still indexed.
+    """
+    language = job.language or DEFAULT_LANGUAGE
+    reason = f"entity extraction failed in a worker ({type(error).__name__}: {error})"
+    return Found(language, language, None, f"{reason}; indexed without entities")
 
 
 def extract_chunk(texts: list[ArticleText]) -> list[Extracted]:

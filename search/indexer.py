@@ -13,7 +13,7 @@ from search.backend import BackendWriter, SearchBackend
 from search.cache import CACHE_FILE, ExtractionCache
 from search.entities.aliases import ALIASES_FILE, Aliases, default_aliases, load_aliases
 from search.entities.archive import ArchiveResolver, NameTable
-from search.extraction import extract_pending
+from search.extraction import Extractor, extract_pending
 from search.identity import RunIds, SourceFiles, hash_content
 from search.ingest import read_paths
 from search.ingest.text import title_from_body
@@ -33,14 +33,16 @@ def index_paths(
     rebuild: bool = False,
     workers: int = 1,
     progress: Progress | None = None,
+    extractor: Extractor | None = None,
 ) -> IndexReport:
     """Index files and directories into a backend; report what was added, updated, skipped
     and failed.
 
     Three steps: read every record and decide its fate; extract the entities of the
-    articles to write (from the extraction cache where it knows them, else in worker
-    processes); then count names over the archive, resolve each article's names with
-    those counts and the alias files, and write. A rebuild writes every article into a
+    articles to write (from the extraction cache where it knows them, else in `workers`
+    local processes, or by `extractor`: a Dask cluster's workers); then count names over
+    the archive, resolve each article's names with those counts and the alias files, and
+    write. A rebuild writes every article into a
     new version, switched to at the end; only text never seen before is extracted. The
     writer's lock, the extraction cache and the alias files live in `backend.state_dir`.
     """
@@ -60,7 +62,7 @@ def index_paths(
             pending = list(prepare_articles(records, known, report, run, rebuild=rebuild))
             superseded = sources.superseded(run, known)
             count_replacements(report, superseded, pending, known, run)
-            extract_pending(pending, cache, workers, report, progress)
+            extract_pending(pending, cache, workers, report, progress, extractor)
             names = NameTable.load(target / NAMES_FILE) if target == live else NameTable()
             defaults = default_aliases()
             for article in pending:
