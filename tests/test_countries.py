@@ -343,3 +343,15 @@ def test_three_countries_sharing_the_top_need_more_than_a_mention() -> None:
     assert about("Fishing talks end without a deal", body.replace(", Iceland", "")) == [
         "Norway", "Denmark",
     ]  # fmt: skip
+
+
+def test_the_one_country_a_story_names_is_its_country_however_weakly_named() -> None:
+    body = (
+        "The publisher said on Monday it would charge readers for its archive.\n\n"
+        "The American company gave no figures."
+    )
+    assert about("Publisher to charge for archive", body) == ["United States"]
+    # Beside a country named outright, the demonym alone is not enough.
+    assert about("Publisher to charge for archive", body + " It also sells in Canada.") == [
+        "Canada",
+    ]  # fmt: skip

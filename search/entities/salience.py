@@ -113,14 +113,16 @@ def salient_countries(
 
     Salient: named in the headline or the dateline; or scoring SALIENT and at least
     RELATIVE of the top score or ENOUGH. The top country is salient with one plain mention, so that
-    a story naming one country once is still found under it; when CROWDED_TOP countries or
-    more share the top, with ENOUGH.
+    a story naming one country once is still found under it, and the one country a story
+    names is salient however weakly it is named ("an American publisher", "the University
+    of California"); when CROWDED_TOP countries or more share the top, they need ENOUGH.
     """
     scores = salience(countries, lead, names, year)
     if not scores:
         return []
     top = max(scores.values())
     crowded = sum(score == top for score in scores.values()) >= CROWDED_TOP
+    alone = len(scores) == 1  # the one country a story names, however it names it
     named = {m.canonical for m in countries if form_kind(m.surface) != "combining"}
     headline = {m.canonical for m in countries if m.field in ("title", "dateline")}
 
@@ -128,7 +130,7 @@ def salient_countries(
         if country not in named:
             return False  # "Sino-Japanese" alone does not make a story about China
         score = scores[country]
-        if score == top and top >= (ENOUGH if crowded else MENTION_SCORE):
+        if score == top and (alone or top >= (ENOUGH if crowded else MENTION_SCORE)):
             return True
         return score >= SALIENT and (country in headline or score >= min(RELATIVE * top, ENOUGH))
 
