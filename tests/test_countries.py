@@ -351,6 +351,9 @@ def test_the_one_country_a_story_names_is_its_country_however_weakly_named() -> 
         "The American company gave no figures."
     )
     assert about("Publisher to charge for archive", body) == ["United States"]
+    # A place inside an organisation's name is that organisation, even alone.
+    team = "Fans of the Toronto Maple Leafs celebrated a fourth straight win on Saturday."
+    assert about("Fans celebrate", team) == []
     # Beside a country named outright, the demonym alone is not enough.
     assert about("Publisher to charge for archive", body + " It also sells in Canada.") == [
         "Canada",

@@ -114,15 +114,20 @@ def salient_countries(
     Salient: named in the headline or the dateline; or scoring SALIENT and at least
     RELATIVE of the top score or ENOUGH. The top country is salient with one plain mention, so that
     a story naming one country once is still found under it, and the one country a story
-    names is salient however weakly it is named ("an American publisher", "the University
-    of California"); when CROWDED_TOP countries or more share the top, they need ENOUGH.
+    names is salient however weakly it is named ("an American publisher"), unless only inside
+    an organisation's name; when CROWDED_TOP countries or more share the top, they need ENOUGH.
     """
     scores = salience(countries, lead, names, year)
     if not scores:
         return []
     top = max(scores.values())
     crowded = sum(score == top for score in scores.values()) >= CROWDED_TOP
-    alone = len(scores) == 1  # the one country a story names, however it names it
+    # The one country a story names, however weakly, but not only inside an organisation's
+    # name: a story about the "Toronto Maple Leafs" or "American Express" is not Canada's
+    # or America's for that.
+    inside = _inside_names(countries, names or [])
+    outside = {m.canonical for index, m in enumerate(countries) if index not in inside}
+    alone = len(scores) == 1 and bool(outside)
     named = {m.canonical for m in countries if form_kind(m.surface) != "combining"}
     headline = {m.canonical for m in countries if m.field in ("title", "dateline")}
 
