@@ -292,3 +292,69 @@ def test_yemen_before_unification_is_north_yemen(text: str, year: int, expected)
 def test_dateline_state_abbreviations_without_a_full_stop(dateline: str) -> None:
     assert canonicals(dateline) == ["United States"]
     assert canonicals("the Conn and Calif boats") == []
+
+
+def test_a_state_gone_by_the_articles_year_counts_half() -> None:
+    # In 2009 the Soviet Union is history the story recalls; Georgia is where it happens.
+    body = (
+        "Georgia's parliament met in Tbilisi on Monday to debate the budget, officials said.\n\n"
+        "Deputies argued over pensions. Several of them had served in the Soviet Union, and "
+        "one recalled how the Soviet Union ran the economy. The vote is due on Friday."
+    )
+    assert about("Parliament debates budget", body, 2009) == ["Georgia"]
+    # In its own time the same story names a state as real as Georgia was.
+    assert "Soviet Union" in about("Parliament debates budget", body, 1987)
+
+
+def test_a_place_after_a_given_name_and_a_particle_is_a_family_name() -> None:
+    assert canonicals("Marcelo de Lima said the talks would resume.") == []
+    assert canonicals("Petroleos de Venezuela said output rose.") == ["Venezuela"]
+    assert canonicals("Prices in Lima rose.") == ["Peru"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sino-Japanese talks resumed.", ["China", "Japan"]),
+        ("The Franco-German treaty", ["France", "Germany"]),
+        ("Anglo-Saxon law and Indo-European languages", []),
+        ("General Franco ruled Spain.", ["Spain"]),
+    ],
+)
+def test_combining_forms_name_a_country_beside_another(text: str, expected: list[str]) -> None:
+    assert canonicals(text) == expected
+
+
+def test_a_combining_form_alone_decides_no_country() -> None:
+    body = (
+        "Sino-Japanese trade grew last year, a trade group said on Monday.\n\n"
+        "Sino-Japanese shipping rates also rose, it said."
+    )
+    assert about("Trade grows", body) == ["Japan"]
+
+
+def test_three_countries_sharing_the_top_need_more_than_a_mention() -> None:
+    body = (
+        "Ministers met on Monday to discuss fishing quotas, a spokesman said.\n\n"
+        "Delegates from Norway, Iceland and Denmark attended. No deal was reached."
+    )
+    assert about("Fishing talks end without a deal", body) == []
+    # Two countries sharing the top are still the story's.
+    assert about("Fishing talks end without a deal", body.replace(", Iceland", "")) == [
+        "Norway", "Denmark",
+    ]  # fmt: skip
+
+
+def test_the_one_country_a_story_names_is_its_country_however_weakly_named() -> None:
+    body = (
+        "The publisher said on Monday it would charge readers for its archive.\n\n"
+        "The American company gave no figures."
+    )
+    assert about("Publisher to charge for archive", body) == ["United States"]
+    # A place inside an organisation's name is that organisation, even alone.
+    team = "Fans of the Toronto Maple Leafs celebrated a fourth straight win on Saturday."
+    assert about("Fans celebrate", team) == []
+    # Beside a country named outright, the demonym alone is not enough.
+    assert about("Publisher to charge for archive", body + " It also sells in Canada.") == [
+        "Canada",
+    ]  # fmt: skip

@@ -16,8 +16,10 @@ from search.models import Entities, Mention, ParsedDate
 # 8: organisations introduced as such ("company Petrobras"); 9: articles not in English keep
 # no entities, and datelines and bylines left the body; 10: results lists read whole (scorers in
 # brackets, standings, ranked entrants), all-caps lines end a name; names with no given name
-# that no article shows as a person's are unconfirmed, particles, post-nominals, regnal numbers.
-EXTRACTOR_VERSION = "10"
+# that no article shows as a person's are unconfirmed, particles, post-nominals, regnal numbers;
+# 12: country facet: states gone by the article's year count half, a crowded top needs more,
+# combining forms ("Sino-") are weak mentions, "de Lima" after a given name is a name.
+EXTRACTOR_VERSION = "12"
 
 # Seats of power that are organisations in their own right as well as a country's
 # metonym: "the Kremlin said" counts for Russia and for the Kremlin.
@@ -58,7 +60,9 @@ def extract_entities(articles: Sequence[ArticleText]) -> list[Entities]:
             + find_countries(article.body, "body", article.year)
         )
         entities = combine_mentions(countries, names)
-        entities.countries = salient_countries(countries, lead_end(article.body), names)
+        entities.countries = salient_countries(
+            countries, lead_end(article.body), names, article.year
+        )
         found.append(entities)
     return found
 

@@ -10,6 +10,7 @@ from typing import Literal
 
 import ahocorasick
 
+from search.entities.given_names import given_names
 from search.entities.shouting import line_at
 from search.models import Mention
 
@@ -29,6 +30,23 @@ SURNAME_LIKE = {
 # Names that are also given names: not a country right before a capitalised surname
 # ("Jordan Peterson", "Chad Smith", "Georgia O'Keeffe").
 GIVEN_NAME_LIKE = {"Jordan", "Chad", "Georgia", "Virginia", "Sofia", "Santiago", "Indiana"}
+# Lower-case particles of family names ("Marcelo de Lima", "Jan van Holland"). After a
+# given name and one of them, a place word is a family name; after other words it is a
+# place, mostly in an organisation's name ("Banco do Brasil", "Electricite de France").
+SURNAME_PARTICLE_BEFORE = re.compile(
+    r"\b([A-Z][a-z'’]+)[ \t]+(?:de|da|di|do|dos|das|del|della|du|van|von|der|den|ter|ten|y)[ \t]+$"
+)
+# Combining forms that name a country in a compound with another country ("Sino-Japanese
+# talks", "Franco-German"): weak evidence, like a demonym, and only before a hyphen and
+# another country's name or demonym ("Anglo-Saxon" and "Indo-European" name none).
+COMBINING_FORMS = {
+    "Sino": "China", "Franco": "France", "Anglo": "United Kingdom", "Indo": "India",
+    "Russo": "Russia", "Italo": "Italy", "Greco": "Greece", "Graeco": "Greece",
+    "Turco": "Turkey", "Austro": "Austria", "Germano": "Germany", "Hispano": "Spain",
+    "Luso": "Portugal", "Nippo": "Japan", "Serbo": "Serbia", "Belgo": "Belgium",
+    "Dano": "Denmark", "Hiberno": "Ireland", "Polono": "Poland",
+}  # fmt: skip
+COMBINING = re.compile(rf"\b({'|'.join(COMBINING_FORMS)})[-–](?=[A-Z])")
 # Capitalised words that precede a place without being a person's given name.
 PLACE_LEADING = """The In On At For From To By And But Or Of With Said Says Both Neither Nor
     When While Like Unlike Against Between Across Around Outside Inside Near Into Over Under
@@ -156,7 +174,10 @@ def canonical_country(name: str) -> str | None:
 
 
 def form_kind(surface: str) -> str | None:
-    """The gazetteer kind of a matched surface form ("Iranian" -> "demonym"), else None."""
+    """The gazetteer kind of a matched surface form ("Iranian" -> "demonym"), "combining"
+    for a combining form ("Sino"), else None."""
+    if surface in COMBINING_FORMS:
+        return "combining"
     form = load_gazetteer().get(surface) or _casefolded_gazetteer().get(surface.casefold())
     return None if form is None else form.kind
 
@@ -219,7 +240,27 @@ def find_countries(
             mentions.append(
                 Mention("country", canonical, surface, field, candidate.start, candidate.end)
             )
+    if "-" in text or "–" in text:
+        combined = _combining_mentions(text, field, year, {m.start for m in mentions})
+        if combined:
+            mentions = sorted(mentions + combined, key=lambda m: m.start)
     return mentions
+
+
+def _combining_mentions(
+    text: str, field: Literal["title", "dateline", "body"], year: int | None, starts: set[int]
+) -> list[Mention]:
+    """ "Sino" of "Sino-Japanese": a combining form right before another country's form."""
+    found = []
+    for match in COMBINING.finditer(text):
+        if match.end() in starts:
+            canonical = COMBINING_FORMS[match.group(1)]
+            if year is not None:
+                canonical = state_in(canonical, year)
+            found.append(
+                Mention("country", canonical, match.group(1), field, match.start(), match.end(1))
+            )
+    return found
 
 
 def _candidates(text: str) -> list[Candidate]:
@@ -272,6 +313,8 @@ def _resolve(
         return None
     if not candidate.shouted and _is_person_name(text, start, end, form.text):
         return None
+    if _after_given_name_and_particle(text, start):
+        return None
     if form.text == "Georgia" and not candidate.shouted:
         return _resolve_georgia(text, candidate, previous, chosen)
     return form.canonical
@@ -307,6 +350,12 @@ def _is_person_name(text: str, start: int, end: int, form: str) -> bool:
         return True
     after = re.match(r" ([A-Z][a-z'][\w'-]*)", text[end : end + 30])
     return form in GIVEN_NAME_LIKE and after is not None and after.group(1) != "The"
+
+
+def _after_given_name_and_particle(text: str, start: int) -> bool:
+    """True for a place word that ends a person's name: "Marcelo de Lima"."""
+    before = SURNAME_PARTICLE_BEFORE.search(text, max(0, start - 40), start)
+    return before is not None and before.group(1) in given_names()
 
 
 def _is_title_case(line: str) -> bool:

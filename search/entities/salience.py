@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from search.entities.countries import form_kind
+from search.entities.countries import form_kind, state_periods
 from search.models import Mention
 
 # Where a country is named. The headline and the dateline say what the story is about,
@@ -23,7 +23,7 @@ LEAD_SCORE = 2  # named in the first sentence of the story
 # people and things, not where the story is; a place inside an organisation's name
 # ("Toronto Maple Leafs", "Bank of Japan") is part of that name. Both count half a mention.
 MENTION_SCORE = 1.0
-DEMONYM_SCORE = 0.5
+DEMONYM_SCORE = 0.5  # also a combining form ("Sino" of "Sino-Japanese"), anywhere
 INSIDE_NAME_SCORE = 0.5
 SALIENT = 2
 # Without the headline or the dateline, a country must also hold its own against the
@@ -33,6 +33,14 @@ SALIENT = 2
 # the story is.
 RELATIVE = 0.5
 ENOUGH = 4.0
+# A state that had ceased to exist by the article's date (the Soviet Union in a 2009
+# story) is history the story recalls, rarely where it happens: its score counts half.
+# In its own time (a 1987 story) it counts in full.
+HISTORIC_WEIGHT = 0.5
+# When three countries or more share the top score, none of them stands out: a list of
+# countries ("talks between France, Germany and Italy"), or a long story naming each
+# once. Each then needs ENOUGH to be salient without the headline or the dateline.
+CROWDED_TOP = 3
 LEAD_END = re.compile(r"(?<![A-Z])[.!?](?=\s+[A-Z\"“])|\n\s*\n")
 LEAD_MAX = 400
 
@@ -44,14 +52,17 @@ def lead_end(body: str) -> int:
 
 
 def salience(
-    countries: list[Mention], lead: int, names: list[Mention] | None = None
+    countries: list[Mention], lead: int, names: list[Mention] | None = None, year: int | None = None
 ) -> dict[str, float]:
-    """Each country's salience score; see the constants above."""
+    """Each country's salience score; see the constants above. With the article's year,
+    states gone by then count HISTORIC_WEIGHT; without it, states gone today do."""
     inside = _inside_names(countries, names or [])
     score: dict[str, float] = defaultdict(float)
     places: dict[str, set[str]] = defaultdict(set)
     for index, mention in enumerate(countries):
-        if mention.field == "body":
+        if form_kind(mention.surface) == "combining":
+            score[mention.canonical] += DEMONYM_SCORE  # anywhere, and never a place alone
+        elif mention.field == "body":
             score[mention.canonical] += _body_score(mention, index in inside)
             if mention.start < lead and _names_the_country(mention, index in inside):
                 places[mention.canonical].add("lead")
@@ -60,7 +71,16 @@ def salience(
     bonus = {"title": HEADLINE_SCORE, "dateline": DATELINE_SCORE, "lead": LEAD_SCORE}
     for country, where in places.items():
         score[country] += sum(bonus[place] for place in where)
+    for country in score:
+        if is_historic(country, year):
+            score[country] *= HISTORIC_WEIGHT
     return dict(score)
+
+
+def is_historic(country: str, year: int | None) -> bool:
+    """Whether a state had ceased to exist by the year (by today, without a year)."""
+    _, last = state_periods().get(country, (None, None))
+    return last is not None and (year is None or last < year)
 
 
 def _body_score(mention: Mention, inside_name: bool) -> float:
@@ -87,23 +107,35 @@ def _inside_names(countries: list[Mention], names: list[Mention]) -> set[int]:
 
 
 def salient_countries(
-    countries: list[Mention], lead: int, names: list[Mention] | None = None
+    countries: list[Mention], lead: int, names: list[Mention] | None = None, year: int | None = None
 ) -> list[str]:
     """The countries the article is about, most salient first.
 
     Salient: named in the headline or the dateline; or scoring SALIENT and at least
     RELATIVE of the top score or ENOUGH. The top country is salient with one plain mention, so that
-    a story naming one country once is still found under it.
+    a story naming one country once is still found under it, and the one country a story
+    names is salient however weakly it is named ("an American publisher"), unless only inside
+    an organisation's name; when CROWDED_TOP countries or more share the top, they need ENOUGH.
     """
-    scores = salience(countries, lead, names)
+    scores = salience(countries, lead, names, year)
     if not scores:
         return []
     top = max(scores.values())
+    crowded = sum(score == top for score in scores.values()) >= CROWDED_TOP
+    # The one country a story names, however weakly, but not only inside an organisation's
+    # name: a story about the "Toronto Maple Leafs" or "American Express" is not Canada's
+    # or America's for that.
+    inside = _inside_names(countries, names or [])
+    outside = {m.canonical for index, m in enumerate(countries) if index not in inside}
+    alone = len(scores) == 1 and bool(outside)
+    named = {m.canonical for m in countries if form_kind(m.surface) != "combining"}
     headline = {m.canonical for m in countries if m.field in ("title", "dateline")}
 
     def is_salient(country: str) -> bool:
+        if country not in named:
+            return False  # "Sino-Japanese" alone does not make a story about China
         score = scores[country]
-        if score == top and top >= MENTION_SCORE:
+        if score == top and (alone or top >= (ENOUGH if crowded else MENTION_SCORE)):
             return True
         return score >= SALIENT and (country in headline or score >= min(RELATIVE * top, ENOUGH))
 
