@@ -1,13 +1,11 @@
 """Given names of many countries, as one sign that an actor value is a person's name.
 
-The list (data/given_names.txt) holds the first names of every locale of Faker (PyPI,
-MIT licence): about 26,000 names from Europe, the Americas, Africa, the Middle East and
-South and East Asia, in Latin letters with and without their accents, Cyrillic ones
-transliterated as English-language news writes them. bench/build_given_names.py builds it
-from the Faker the lock file pins, and tests/test_given_names.py checks the file is that
-build. The model calls "Capitol Rotunda" and "Sikorsky SeaKings"
-people; none of their words is anyone's given name. A name without one is kept only
-where the article shows a person (names.py).
+The list is the name dictionary of Jörg Michael's "gender" program (about 48,000 given
+names from Europe, the Americas, the Middle East and Asia, transliterated as news
+writes them), shipped by the gender-guesser package (PyPI, GPLv3; we only read its
+data file, never guess anyone's gender). The model calls "Capitol Rotunda", "Winter
+Outlook" and "Sikorsky SeaKings" people; none of their words is anyone's given name.
+A name without one is kept only where the article shows a person (names.py).
 """
 
 from __future__ import annotations
@@ -15,7 +13,7 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources import files
 
-LIST = "data/given_names.txt"
+DICTIONARY = "data/nam_dict.txt"
 # Words that start or end the names of storms, operations, places and buildings, never a
 # person's: "Hurricane Rita", "Fort Wayne", "Gatun Lake", "Capitol Rotunda". Words that
 # are also common surnames ("Hall", "Church", "Park") are left out.
@@ -33,9 +31,16 @@ LAST_THING_WORDS = {
 
 @cache
 def given_names() -> frozenset[str]:
-    """Every given name of the list, in its usual capitalisation."""
-    text = files("search.entities").joinpath(LIST).read_text(encoding="utf-8")
-    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+    """Every given name of the dictionary, in its usual capitalisation."""
+    text = files("gender_guesser").joinpath(DICTIONARY).read_text(encoding="utf-8")
+    names: set[str] = set()
+    for line in text.splitlines():
+        parts = line.split(None, 2)
+        if len(parts) < 2 or line[0] in "#=":
+            continue
+        name = parts[1]  # "Jae+In": the parts of one name, written apart, joined or hyphenated
+        names.update({name.replace("+", joint) for joint in ("", " ", "-")})
+    return frozenset(word for name in names for word in name.split())
 
 
 def has_given_name(name: str) -> bool:
