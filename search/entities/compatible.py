@@ -20,6 +20,7 @@ from search.entities.mapping import (
     Key,
     first_word_of,
     initials,
+    is_placeholder,
 )
 from search.models import EntityKind, Mention
 
@@ -44,6 +45,8 @@ class ArticleNames:
             words = mention.canonical.split()
             if len(words) < 2 or mention.kind not in NAME_KINDS:
                 continue
+            if is_placeholder(mention.canonical):
+                continue  # "Hamas (group)" is no longer name of "Hamas"
             short = words[-1] if mention.kind == "actor" else first_word_of(mention.canonical)
             longer[(mention.kind, short)].add(mention.canonical)
         own = {key: next(iter(names)) for key, names in longer.items() if len(names) == 1}

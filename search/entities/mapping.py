@@ -34,6 +34,15 @@ NICKNAMES = {
 }  # fmt: skip
 SMALL_WORDS = {"of", "the", "and", "for", "&", "de", "du", "des", "la", "on"}
 BRITISH_S = re.compile(r"(?<=[a-z]{3})is(?=ation|e\b|ed\b|es\b|ing\b)")
+# Marks of values that stand for a name not yet settled: "Hamas (group)", "Winter Outlook
+# (unconfirmed)". The archive settles them; they are never the longer name a short one
+# becomes, or "Hamas" would follow "Hamas (group)" out of the facets.
+PLACEHOLDER_MARKS = (GROUP_MARK, UNCONFIRMED)
+
+
+def is_placeholder(value: str) -> bool:
+    """Whether a value is a placeholder the archive settles, not a name."""
+    return value.endswith(PLACEHOLDER_MARKS)
 
 
 def build_mapping(counts: Counter[Key]) -> dict[Key, Key | None]:
@@ -83,6 +92,8 @@ def _companies_named_after_people(
     """'Phelps' where the archive mostly says 'Phelps Dodge Corp' is the company."""
     by_prefix: dict[str, list[str]] = defaultdict(list)
     for org in orgs:
+        if is_placeholder(org):
+            continue
         words = org.split()
         for size in range(1, len(words)):
             by_prefix[" ".join(words[:size])].append(org)
@@ -104,6 +115,8 @@ def bearers_by_surname(actors: dict[str, int]) -> dict[str, list[str]]:
     """For each surname or name's tail, the longer names that end with it."""
     by_tail: dict[str, list[str]] = defaultdict(list)
     for name in actors:
+        if is_placeholder(name):
+            continue
         words = name.split()
         for size in range(1, len(words)):
             by_tail[" ".join(words[-size:])].append(name)
@@ -180,6 +193,8 @@ def _organisation_forms(
     by_initials: dict[str, list[str]] = defaultdict(list)
     by_first: dict[str, list[str]] = defaultdict(list)
     for org in orgs:
+        if is_placeholder(org):
+            continue
         base = base_name(org)
         by_base[spelling_key(base)].append(org)
         if len(base.split()) > 1:
