@@ -352,3 +352,23 @@ def test_a_placeholder_never_takes_a_name_with_it() -> None:
     mentions = [Mention("org", "Telstra (group)", "Telstra", "body", 0, 7),
                 Mention("org", "Telstra", "Telstra", "body", 20, 27)]  # fmt: skip
     assert ArticleNames.of(mentions, "Telstra ... Telstra").target(("org", "Telstra"), None) is None
+
+
+def test_an_organisation_seen_only_at_sentence_starts_waits_for_the_archive() -> None:
+    from collections import Counter
+
+    from search.entities.mapping import build_mapping
+    from search.entities.organisations import org_mentions
+    from search.entities.spans import Span
+
+    texts = {"title": "", "body": "Telstra cut prices. Farmers said so."}
+    spans = [Span("org", "Telstra", "body", 0, 7), Span("org", "Farmers", "body", 20, 27)]
+    assert [m.canonical for m in org_mentions(spans, texts)] == [
+        "Telstra (unconfirmed)", "Farmers (unconfirmed)"
+    ]  # fmt: skip
+    # Another article names Telstra mid-sentence; nobody names Farmers so.
+    counts = Counter({("org", "Telstra (unconfirmed)"): 1, ("org", "Telstra"): 2,
+                      ("org", "Farmers (unconfirmed)"): 3})  # fmt: skip
+    mapping = build_mapping(counts)
+    assert mapping[("org", "Telstra (unconfirmed)")] == ("org", "Telstra")
+    assert mapping[("org", "Farmers (unconfirmed)")] is None

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from search.entities.evidence import occurrences
+from search.entities.evidence import UNCONFIRMED, occurrences
 from search.entities.mapping import (
     CORPORATE_SUFFIXES,
     SMALL_WORDS,
@@ -64,6 +64,8 @@ class ArticleNames:
     def allows(self, key: Key, target: Key) -> bool:
         """Whether the article allows its name `key` to become the archive's `target`."""
         kind, value = key
+        if value.endswith(UNCONFIRMED):  # "Justice (unconfirmed)" is checked as "Justice"
+            value = value[: -len(UNCONFIRMED)]
         if " " in value or len(target[1]) <= len(value):
             return True  # a change of kind, a spelling, a merge of forms
         if key in self.ambiguous and target[0] == kind:

@@ -72,6 +72,12 @@ def _unconfirmed(actors: dict[str, int], orgs: dict[str, int]) -> dict[Key, Key 
             name = value[: -len(UNCONFIRMED)]
             kind = "actor" if name in actors else "org" if name in orgs else None
             mapping[("actor", value)] = (kind, name) if kind else None
+    for value in orgs:
+        # A one-word organisation seen only at a sentence's start ("Telstra said"): the
+        # organisation where another article names it mid-sentence, else no facet value.
+        if value.endswith(UNCONFIRMED):
+            name = value[: -len(UNCONFIRMED)]
+            mapping[("org", value)] = ("org", name) if name in orgs else None
     return mapping
 
 
