@@ -330,3 +330,45 @@ def test_a_surname_companies_share_is_a_person_after_an_office_in_a_headline() -
     assert found[-1].actors == []  # no office before it: maybe the company
     # The archive's company says what this article does not ("Hughes"): a person still.
     assert found[-3].orgs == [] and [a.split()[-1] for a in found[-3].actors] == ["Okafor"]
+
+
+def test_a_placeholder_never_takes_a_name_with_it() -> None:
+    from collections import Counter
+
+    from search.entities.compatible import ArticleNames
+    from search.entities.mapping import build_mapping
+    from search.models import Mention
+
+    # "Telstra" read as a group of people in some articles ("Telstra (group)", no party
+    # of that name) and as a company in others: the company stays.
+    counts = Counter({("org", "Telstra (group)"): 5, ("org", "Telstra"): 3,
+                      ("actor", "Winter Outlook (unconfirmed)"): 2,
+                      ("actor", "Outlook"): 1})  # fmt: skip
+    mapping = build_mapping(counts)
+    assert mapping[("org", "Telstra (group)")] is None
+    assert ("org", "Telstra") not in mapping
+    assert mapping.get(("actor", "Outlook")) is None
+    # Within an article too: the group is no longer name of the company.
+    mentions = [Mention("org", "Telstra (group)", "Telstra", "body", 0, 7),
+                Mention("org", "Telstra", "Telstra", "body", 20, 27)]  # fmt: skip
+    assert ArticleNames.of(mentions, "Telstra ... Telstra").target(("org", "Telstra"), None) is None
+
+
+def test_an_organisation_seen_only_at_sentence_starts_waits_for_the_archive() -> None:
+    from collections import Counter
+
+    from search.entities.mapping import build_mapping
+    from search.entities.organisations import org_mentions
+    from search.entities.spans import Span
+
+    texts = {"title": "", "body": "Telstra cut prices. Farmers said so."}
+    spans = [Span("org", "Telstra", "body", 0, 7), Span("org", "Farmers", "body", 20, 27)]
+    assert [m.canonical for m in org_mentions(spans, texts)] == [
+        "Telstra (unconfirmed)", "Farmers (unconfirmed)"
+    ]  # fmt: skip
+    # Another article names Telstra mid-sentence; nobody names Farmers so.
+    counts = Counter({("org", "Telstra (unconfirmed)"): 1, ("org", "Telstra"): 2,
+                      ("org", "Farmers (unconfirmed)"): 3})  # fmt: skip
+    mapping = build_mapping(counts)
+    assert mapping[("org", "Telstra (unconfirmed)")] == ("org", "Telstra")
+    assert mapping[("org", "Farmers (unconfirmed)")] is None

@@ -88,7 +88,10 @@ def test_a_name_does_not_run_on_from_an_all_caps_heading(finder: NameFinder) -> 
     # Wrapped wire prose: a short first line (the dateline was cut from it) is no list item.
     wrapped = ("Quota talks at the International\nCocoa Organization council meeting here "
                "continued this\nafternoon, delegates said.\n")  # fmt: skip
-    assert values(finder, "", wrapped, "org") == {"International Cocoa Organization"}
+    # "Quota", seen only at a sentence's start, waits for the archive as unconfirmed.
+    assert values(finder, "", wrapped, "org") == {
+        "International Cocoa Organization", "Quota (unconfirmed)"
+    }  # fmt: skip
 
 
 def test_results_lists_reach_the_facets_of_an_index(tmp_path: Path) -> None:

@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from search.entities.evidence import occurrences
+from search.entities.evidence import UNCONFIRMED, occurrences
 from search.entities.mapping import (
     CORPORATE_SUFFIXES,
     SMALL_WORDS,
     Key,
     first_word_of,
     initials,
+    is_placeholder,
 )
 from search.models import EntityKind, Mention
 
@@ -44,6 +45,8 @@ class ArticleNames:
             words = mention.canonical.split()
             if len(words) < 2 or mention.kind not in NAME_KINDS:
                 continue
+            if is_placeholder(mention.canonical):
+                continue  # "Hamas (group)" is no longer name of "Hamas"
             short = words[-1] if mention.kind == "actor" else first_word_of(mention.canonical)
             longer[(mention.kind, short)].add(mention.canonical)
         own = {key: next(iter(names)) for key, names in longer.items() if len(names) == 1}
@@ -61,6 +64,8 @@ class ArticleNames:
     def allows(self, key: Key, target: Key) -> bool:
         """Whether the article allows its name `key` to become the archive's `target`."""
         kind, value = key
+        if value.endswith(UNCONFIRMED):  # "Justice (unconfirmed)" is checked as "Justice"
+            value = value[: -len(UNCONFIRMED)]
         if " " in value or len(target[1]) <= len(value):
             return True  # a change of kind, a spelling, a merge of forms
         if key in self.ambiguous and target[0] == kind:

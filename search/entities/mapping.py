@@ -34,6 +34,15 @@ NICKNAMES = {
 }  # fmt: skip
 SMALL_WORDS = {"of", "the", "and", "for", "&", "de", "du", "des", "la", "on"}
 BRITISH_S = re.compile(r"(?<=[a-z]{3})is(?=ation|e\b|ed\b|es\b|ing\b)")
+# Marks of values that stand for a name not yet settled: "Hamas (group)", "Winter Outlook
+# (unconfirmed)". The archive settles them; they are never the longer name a short one
+# becomes, or "Hamas" would follow "Hamas (group)" out of the facets.
+PLACEHOLDER_MARKS = (GROUP_MARK, UNCONFIRMED)
+
+
+def is_placeholder(value: str) -> bool:
+    """Whether a value is a placeholder the archive settles, not a name."""
+    return value.endswith(PLACEHOLDER_MARKS)
 
 
 def build_mapping(counts: Counter[Key]) -> dict[Key, Key | None]:
@@ -63,6 +72,12 @@ def _unconfirmed(actors: dict[str, int], orgs: dict[str, int]) -> dict[Key, Key 
             name = value[: -len(UNCONFIRMED)]
             kind = "actor" if name in actors else "org" if name in orgs else None
             mapping[("actor", value)] = (kind, name) if kind else None
+    for value in orgs:
+        # A one-word organisation seen only at a sentence's start ("Telstra said"): the
+        # organisation where another article names it mid-sentence, else no facet value.
+        if value.endswith(UNCONFIRMED):
+            name = value[: -len(UNCONFIRMED)]
+            mapping[("org", value)] = ("org", name) if name in orgs else None
     return mapping
 
 
@@ -83,6 +98,8 @@ def _companies_named_after_people(
     """'Phelps' where the archive mostly says 'Phelps Dodge Corp' is the company."""
     by_prefix: dict[str, list[str]] = defaultdict(list)
     for org in orgs:
+        if is_placeholder(org):
+            continue
         words = org.split()
         for size in range(1, len(words)):
             by_prefix[" ".join(words[:size])].append(org)
@@ -104,6 +121,8 @@ def bearers_by_surname(actors: dict[str, int]) -> dict[str, list[str]]:
     """For each surname or name's tail, the longer names that end with it."""
     by_tail: dict[str, list[str]] = defaultdict(list)
     for name in actors:
+        if is_placeholder(name):
+            continue
         words = name.split()
         for size in range(1, len(words)):
             by_tail[" ".join(words[-size:])].append(name)
@@ -180,6 +199,8 @@ def _organisation_forms(
     by_initials: dict[str, list[str]] = defaultdict(list)
     by_first: dict[str, list[str]] = defaultdict(list)
     for org in orgs:
+        if is_placeholder(org):
+            continue
         base = base_name(org)
         by_base[spelling_key(base)].append(org)
         if len(base.split()) > 1:

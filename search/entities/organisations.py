@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 
-from search.entities.evidence import LOOK_BEHIND, TITLE_BEFORE, occurrences
+from search.entities.evidence import LOOK_BEHIND, TITLE_BEFORE, UNCONFIRMED, occurrences
 from search.entities.reading import is_table_row
 from search.entities.shouting import line_at
 from search.entities.spans import Field, Span
@@ -133,13 +133,16 @@ def org_mentions(spans: list[Span], texts: dict[str, str]) -> list[Mention]:
         after = ACRONYM_AFTER.match(texts[span.field], span.end)
         if after and " " in span.text:
             acronyms[after.group(1)] = by_key[span.text.casefold()]
-    return [
-        Mention("org", acronyms.get(s.text) or by_key[s.text.casefold()], s.text, s.field, s.start,
-                s.end)
-        for s in spans
-        if " " in s.text or s.text.isupper() or used_mid_sentence(s.text, texts)
-        or on_table_row(s, texts)
-    ]  # fmt: skip
+    mentions = []
+    for s in spans:
+        canonical = acronyms.get(s.text) or by_key[s.text.casefold()]
+        if not (" " in s.text or s.text.isupper() or used_mid_sentence(s.text, texts)
+                or on_table_row(s, texts)):  # fmt: skip
+            # A capitalised word seen only at sentence starts ("Farmers said") may be no
+            # name at all: the archive keeps it where another article names it mid-sentence.
+            canonical += UNCONFIRMED
+        mentions.append(Mention("org", canonical, s.text, s.field, s.start, s.end))
+    return mentions
 
 
 def forum_codes(spans: list[Span], texts: dict[str, str]) -> list[Span]:
