@@ -162,6 +162,70 @@ class Article:
     entities: Entities = field(default_factory=Entities)
 
 
+def article_record(article: Article, date_label: str | None) -> dict[str, Any]:
+    """What every backend stores of an article beside its id, title, body and content hash
+    (as JSON or pickled): the inverse of `article_from_record`."""
+    moment = article.date.value
+    entities = article.entities
+    return {
+        "date_label": date_label,
+        "date_iso": moment.isoformat() if moment else None,
+        "precision": article.date.precision,
+        "date_reason": article.date.reason,
+        "date_text": article.date_text,
+        "url": article.url,
+        "source": article.source,
+        "dateline": article.dateline,
+        "author": article.author,
+        "agency": article.agency,
+        "language": article.language,
+        "labels": article.labels,
+        # The path as shown: a name that is not UTF-8 must not break the pages showing it.
+        "locator": [
+            article.locator.shown_path,
+            article.locator.record,
+            article.locator.line,
+            article.locator.shown,
+        ],
+        "extra": article.extra,
+        "actors": entities.actors,
+        "countries": entities.countries,
+        "orgs": entities.orgs,
+        "mentions": [mention.to_row() for mention in entities.mentions],
+    }
+
+
+def article_from_record(
+    record: dict[str, Any], article_id: str, title: str, body: str, content_hash: str
+) -> Article:
+    """Rebuild an Article from its stored record (the inverse of `article_record`)."""
+    moment = datetime.fromisoformat(record["date_iso"]) if record["date_iso"] else None
+    return Article(
+        id=article_id,
+        title=title,
+        body=body,
+        date=ParsedDate(moment, record["precision"], record["date_reason"]),
+        content_hash=content_hash,
+        locator=Locator(*record["locator"]),
+        url=record["url"],
+        source=record["source"],
+        dateline=record["dateline"],
+        date_text=record["date_text"],
+        # Records written before these fields existed read as "not known".
+        author=record.get("author"),
+        agency=record.get("agency"),
+        language=record.get("language"),
+        labels=record.get("labels") or {},
+        extra=record["extra"],
+        entities=Entities(
+            actors=list(record["actors"]),
+            countries=list(record["countries"]),
+            orgs=list(record["orgs"]),
+            mentions=[Mention.from_row(row) for row in record["mentions"]],
+        ),
+    )
+
+
 @dataclass
 class SearchRequest:
     """What a user asked for: query text, facet filters, date range, sort, page."""

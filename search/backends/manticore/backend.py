@@ -32,17 +32,14 @@ from search.errors import BackendUnavailable, BadRequest, NotFound, SettingError
 from search.models import (
     ENTITY_KINDS,
     Article,
-    Entities,
     EntityKind,
     EntityProfile,
     FacetValue,
     Hit,
-    Locator,
-    Mention,
-    ParsedDate,
     RelatedValue,
     SearchPage,
     SearchRequest,
+    article_from_record,
 )
 from search.months import UNDATED, dated_in_one_month, rank_dates, spans_one_month
 from search.stats import collect_stats, entity_request, latest_date_label
@@ -561,28 +558,4 @@ def make_hit(row: tuple[Any, ...], snippet: str | None) -> Hit:
 
 def row_to_article(row: tuple[Any, ...]) -> Article:
     article_id, title, body, record_text, content_hash = row
-    record = json.loads(record_text)
-    moment = datetime.fromisoformat(record["date_iso"]) if record["date_iso"] else None
-    return Article(
-        id=article_id,
-        title=title,
-        body=body,
-        date=ParsedDate(moment, record["precision"], record["date_reason"]),
-        content_hash=content_hash,
-        locator=Locator(*record["locator"]),
-        url=record["url"],
-        source=record["source"],
-        dateline=record["dateline"],
-        date_text=record["date_text"],
-        author=record.get("author"),
-        agency=record.get("agency"),
-        language=record.get("language"),
-        labels=record.get("labels") or {},
-        extra=record["extra"],
-        entities=Entities(
-            actors=list(record["actors"]),
-            countries=list(record["countries"]),
-            orgs=list(record["orgs"]),
-            mentions=[Mention.from_row(r) for r in record["mentions"]],
-        ),
-    )
+    return article_from_record(json.loads(record_text), article_id, title, body, content_hash)

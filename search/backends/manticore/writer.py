@@ -33,7 +33,7 @@ from search.backends.manticore.backend import (
 )
 from search.backends.manticore.config import ENTITY_ATTRS
 from search.errors import BackendUnavailable
-from search.models import Article
+from search.models import Article, article_record
 
 ROWS_PER_STATEMENT = 1000
 COLUMNS = (
@@ -163,31 +163,7 @@ class ManticoreWriter:
                     self._values.add(identifier)
                     self._new_values.append(f"({identifier},'',{quoted(kind)},{quoted(value)})")
             multis.append("(" + ",".join(map(str, ids)) + ")")
-        record = {
-            "date_label": dates.format_date(article.date),
-            "date_iso": moment.isoformat() if moment else None,
-            "precision": precision,
-            "date_reason": article.date.reason,
-            "date_text": article.date_text,
-            "url": article.url,
-            "source": article.source,
-            "dateline": article.dateline,
-            "author": article.author,
-            "agency": article.agency,
-            "language": article.language,
-            "labels": article.labels,
-            "locator": [
-                article.locator.shown_path,
-                article.locator.record,
-                article.locator.line,
-                article.locator.shown,
-            ],
-            "extra": article.extra,
-            "actors": entities.actors,
-            "countries": entities.countries,
-            "orgs": entities.orgs,
-            "mentions": [mention.to_row() for mention in entities.mentions],
-        }
+        record = article_record(article, dates.format_date(article.date))
         self._seq += 1
         title, body = quoted(article.title), quoted(article.body)
         return (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from whoosh.analysis import LanguageAnalyzer, StemmingAnalyzer
@@ -10,7 +9,7 @@ from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from search.backends.whoosh.postings import ArrayPositions
-from search.models import Article, Entities, Locator, Mention, ParsedDate
+from search.models import Article, article_from_record, article_record
 
 # Facet name -> index field. Every facet is counted, filtered and shown the same way.
 FACET_FIELDS = {
@@ -140,32 +139,7 @@ def article_to_document(article: Article, month: str, date_label: str | None) ->
         "dated": 1 if moment else 0,
         "timestamp": int(moment.timestamp()) if moment else 0,
         "content_hash": article.content_hash,
-        "record": {
-            "date_label": date_label,
-            "date_iso": moment.isoformat() if moment else None,
-            "precision": article.date.precision,
-            "date_reason": article.date.reason,
-            "date_text": article.date_text,
-            "url": article.url,
-            "source": article.source,
-            "dateline": article.dateline,
-            "author": article.author,
-            "agency": article.agency,
-            "language": article.language,
-            "labels": article.labels,
-            # The path as shown: a name that is not UTF-8 must not break the pages showing it.
-            "locator": [
-                article.locator.shown_path,
-                article.locator.record,
-                article.locator.line,
-                article.locator.shown,
-            ],
-            "extra": article.extra,
-            "actors": entities.actors,
-            "countries": entities.countries,
-            "orgs": entities.orgs,
-            "mentions": [mention.to_row() for mention in entities.mentions],
-        },
+        "record": article_record(article, date_label),
     }
 
 
@@ -187,30 +161,6 @@ def text_values(article: Article) -> dict[str, str]:
 
 def document_to_article(fields: dict[str, Any]) -> Article:
     """Rebuild an Article from a stored document (the inverse of article_to_document)."""
-    record = fields["record"]
-    moment = datetime.fromisoformat(record["date_iso"]) if record["date_iso"] else None
-    entities = Entities(
-        actors=list(record["actors"]),
-        countries=list(record["countries"]),
-        orgs=list(record["orgs"]),
-        mentions=[Mention.from_row(row) for row in record["mentions"]],
-    )
-    return Article(
-        id=fields["id"],
-        title=fields["title"],
-        body=fields["body"],
-        date=ParsedDate(moment, record["precision"], record["date_reason"]),
-        content_hash=fields["content_hash"],
-        locator=Locator(*record["locator"]),
-        url=record["url"],
-        source=record["source"],
-        dateline=record["dateline"],
-        date_text=record["date_text"],
-        # Indexes written before these fields existed read as "not known".
-        author=record.get("author"),
-        agency=record.get("agency"),
-        language=record.get("language"),
-        labels=record.get("labels") or {},
-        extra=record["extra"],
-        entities=entities,
+    return article_from_record(
+        fields["record"], fields["id"], fields["title"], fields["body"], fields["content_hash"]
     )
